@@ -1,0 +1,129 @@
+"""The `cares` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from server.publishing import PublishResult, publish_directory
+from server.settings import Settings, SettingsError, load_settings
+from server.site import load_theme
+from server.store import Store, StoreBusy
+from server.validation import CatalogueInvalid
+
+
+def _print_problems(exc: CatalogueInvalid) -> None:
+    print(f"Refused: the catalogue has {len(exc.problems)} problem(s):", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  - {problem}", file=sys.stderr)
+
+
+def _describe(result: PublishResult) -> str:
+    v = result.version
+    if not result.created:
+        return f"Nothing changed: version {v.id} ({v.content_hash[:12]}) is already published."
+    return f"Published version {v.id} ({v.content_hash[:12]}) at {v.published_at}."
+
+
+async def prepare(settings: Settings) -> str | None:
+    """Create the database and, on first start, seed and publish the default catalogue."""
+    store = await Store(settings.db_path).open()
+    try:
+        if await store.is_empty():
+            theme = load_theme(settings.base_url)
+            result = await publish_directory(
+                store,
+                theme,
+                settings,
+                settings.catalogue_dir,
+                actor="cares (first start)",
+                note="Default catalogue",
+            )
+            return _describe(result)
+        return None
+    finally:
+        await store.close()
+
+
+async def _publish(settings: Settings, folder: Path, note: str | None) -> PublishResult:
+    store = await Store(settings.db_path).open()
+    try:
+        theme = load_theme(settings.base_url)
+        return await publish_directory(
+            store, theme, settings, folder, actor="cares publish", note=note
+        )
+    finally:
+        await store.close()
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    message = asyncio.run(prepare(settings))
+    if message:
+        print(message)
+    print(f"CARES is serving {settings.base_url} (database: {settings.db_path})")
+    uvicorn.run(
+        "server.app:create_app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
+    folder = Path(args.source) if args.source else settings.catalogue_dir
+    try:
+        result = asyncio.run(_publish(settings, folder, args.note))
+    except CatalogueInvalid as exc:
+        _print_problems(exc)
+        return 1
+    except StoreBusy as exc:
+        print(exc, file=sys.stderr)
+        return 75
+    print(_describe(result))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cares", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="create the database on first start and serve the site")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+    publish = sub.add_parser("publish", help="validate catalogue files and publish them")
+    publish.add_argument("--from", dest="source", help="catalogue folder (default: catalogue/)")
+    publish.add_argument("--note", help="what changed, for the version list")
+    publish.set_defaults(func=cmd_publish)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    # Workers started by uvicorn read the environment, so options go there first.
+    if getattr(args, "host", None):
+        os.environ["CARES_HOST"] = args.host
+    if getattr(args, "port", None):
+        os.environ["CARES_PORT"] = str(args.port)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Setting error: {exc}", file=sys.stderr)
+        return 2
+    return args.func(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Publishing: validate the draft, render the public site, store a new version."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from server.catalogue import Catalogue, build_catalogue, catalogue_to_dict, read_catalogue_dir
+from server.settings import Settings
+from server.site import Renderer, Theme, compress
+from server.store import SiteFile, Store, StoreBusy, VersionInfo
+from server.validation import CatalogueInvalid, Problem, validate_catalogue
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    version: VersionInfo
+    created: bool
+
+
+async def render_files(
+    store: Store, catalogue: Catalogue, theme: Theme, version_id: int
+) -> tuple[list[SiteFile], dict[str, str]]:
+    """Render and compress the site off the event loop, reusing stored QR codes and blobs."""
+    renderer = Renderer(catalogue, theme, {})
+    renderer.qr_cache = await store.qr_svgs(renderer.qr_texts())
+    rendered = await asyncio.to_thread(renderer.render, version_id, catalogue.content_hash)
+    known = await store.known_blobs(f.body_hash for f in rendered)
+    files = await asyncio.to_thread(compress, rendered, known)
+    return files, renderer.qr_new
+
+
+async def publish_document(
+    store: Store,
+    theme: Theme,
+    settings: Settings,
+    doc: dict[str, Any],
+    *,
+    actor: str | None,
+    note: str | None = None,
+    rollback_of: int | None = None,
+) -> PublishResult:
+    """Publish a catalogue document as a new immutable version.
+
+    Publishing content identical to the newest version creates nothing and
+    returns that version, so two publishers pressing at once make one version.
+    """
+    catalogue = validate_catalogue(doc, settings.video_hosts)
+    latest = await store.latest_version()
+    if latest and latest.content_hash == catalogue.content_hash and rollback_of is None:
+        return PublishResult(latest, created=False)
+    expected = latest.id if latest else 0
+    files, qr_new = await render_files(store, catalogue, theme, expected + 1)
+    version = await store.insert_version(
+        catalogue_to_dict(catalogue),
+        catalogue.content_hash,
+        actor=actor,
+        note=note,
+        rollback_of=rollback_of,
+        expected_latest=expected,
+        build=theme.build,
+        files=files,
+        qr_new=qr_new,
+    )
+    if version is None:
+        newest = await store.latest_version()
+        if newest and newest.content_hash == catalogue.content_hash:
+            return PublishResult(newest, created=False)
+        raise StoreBusy
+    return PublishResult(version, created=True)
+
+
+async def publish_draft(
+    store: Store, theme: Theme, settings: Settings, *, actor: str | None, note: str | None = None
+) -> PublishResult:
+    doc = await store.draft_document()
+    if doc is None:
+        raise CatalogueInvalid([Problem("catalogue", "", "there is no draft to publish")])
+    return await publish_document(store, theme, settings, doc, actor=actor, note=note)
+
+
+async def publish_directory(
+    store: Store,
+    theme: Theme,
+    settings: Settings,
+    folder: Path,
+    *,
+    actor: str | None,
+    note: str | None = None,
+) -> PublishResult:
+    """Replace the draft with the files in `folder` and publish it (all or nothing)."""
+    doc = read_catalogue_dir(folder)
+    catalogue = validate_catalogue(doc, settings.video_hosts)
+    await store.replace_draft(catalogue_to_dict(catalogue), actor)
+    return await publish_draft(store, theme, settings, actor=actor, note=note)
+
+
+async def ensure_rendered(store: Store, theme: Theme, version_id: int) -> None:
+    """Render a stored version for this build of the code, when not done yet."""
+    doc = await store.version_document(version_id)
+    if doc is None:
+        return
+    catalogue = build_catalogue(doc)  # validated when it was published
+    files, _ = await render_files(store, catalogue, theme, version_id)
+    await store.store_render(version_id, theme.build, files)

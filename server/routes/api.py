@@ -1,0 +1,40 @@
+"""JSON API: the published version's identity (the catalogue itself is a rendered file)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server.routes.public import current_site
+
+
+async def version(request: Request) -> Response:
+    site = current_site(request)
+    v = site.version
+    offline = site.files["/api/offline.json"]
+    return JSONResponse(
+        {
+            "version": v.id,
+            "content_hash": v.content_hash,
+            "published_at": v.published_at,
+            "offline_manifest": {"url": offline.path, "etag": offline.etag.strip('"')},
+        },
+        headers={"cache-control": "no-cache"},
+    )
+
+
+async def healthz(request: Request) -> Response:
+    site = request.app.state.live.current
+    status = 200 if site is not None else 503
+    return JSONResponse(
+        {"ok": site is not None, "version": site.version.id if site else None},
+        status_code=status,
+        headers={"cache-control": "no-store"},
+    )
+
+
+routes = [
+    Route("/api/version", version, methods=["GET", "HEAD"]),
+    Route("/healthz", healthz, methods=["GET", "HEAD"]),
+]

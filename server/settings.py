@@ -1,0 +1,85 @@
+"""Settings, read from the environment once into one object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value the server cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = ROOT / "var" / "cares.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = "http://127.0.0.1:8000"
+    catalogue_dir: Path = ROOT / "catalogue"
+    root: Path = ROOT
+    video_hosts: tuple[str, ...] = (
+        "www.youtube.com",
+        "youtube.com",
+        "youtu.be",
+        "www.facebook.com",
+        "facebook.com",
+        "fb.watch",
+        "www.instagram.com",
+        "instagram.com",
+        "x.com",
+        "twitter.com",
+    )
+    stale_months: int = 12
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"CARES_BASE_URL must be an http(s) URL, not {value!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingsError("CARES_BASE_URL must be an origin only (no path, query or fragment)")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read CARES_* variables (from os.environ by default) into Settings."""
+    env = os.environ if env is None else env
+    host = env.get("CARES_HOST", "127.0.0.1")
+    port = _int(env, "CARES_PORT", 8000)
+    base = _base_url(env.get("CARES_BASE_URL") or f"http://{host}:{port}")
+    hosts = env.get("CARES_VIDEO_HOSTS")
+    defaults = Settings()
+    return Settings(
+        db_path=Path(env.get("CARES_DB", str(defaults.db_path))),
+        host=host,
+        port=port,
+        base_url=base,
+        catalogue_dir=Path(env.get("CARES_CATALOGUE", str(defaults.catalogue_dir))),
+        video_hosts=tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
+        if hosts
+        else defaults.video_hosts,
+        stale_months=_int(env, "CARES_STALE_MONTHS", defaults.stale_months),
+    )

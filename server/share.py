@@ -1,0 +1,90 @@
+"""The one place that builds public URLs, share links and QR codes."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import quote
+
+import segno
+
+from server.catalogue import DEFAULT_LANGUAGE, Phone
+
+_QUOTE_SAFE = "-_.~"
+
+
+def lang_prefix(lang: str) -> str:
+    return "" if lang == DEFAULT_LANGUAGE else f"/{lang}"
+
+
+def home_path(lang: str) -> str:
+    return f"{lang_prefix(lang)}/"
+
+
+def page_path(lang: str, code: str) -> str:
+    """The page of a need, service, video or collection: also its short link."""
+    return f"{lang_prefix(lang)}/s/{code}"
+
+
+def fixed_path(lang: str, name: str) -> str:
+    return f"{lang_prefix(lang)}/{name}"
+
+
+def qr_path(lang: str, code: str, ext: str = "svg") -> str:
+    return f"{lang_prefix(lang)}/qr/{code}.{ext}"
+
+
+def absolute(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + path
+
+
+def _encode(text: str) -> str:
+    # RFC 6068 / RFC 5724: spaces as %20 (never +), and &, #, ?, = escaped.
+    return quote(text, safe=_QUOTE_SAFE)
+
+
+def share_body(message: str, url: str) -> str:
+    return f"{message} {url}"
+
+
+def sms_href(body: str, number: str = "") -> str:
+    # "?&body=" is read by both Android and iOS messaging apps.
+    return f"sms:{number}?&body={_encode(body)}"
+
+
+def mailto_href(subject: str, body: str) -> str:
+    return f"mailto:?subject={_encode(subject)}&body={_encode(body)}"
+
+
+def dial_digits(number: str) -> str:
+    """Digits to dial for a number as printed: '1-877-FEM-AIDE' style letters included."""
+    letters = {c: str(d) for d, group in _KEYPAD.items() for c in group}
+    raw = "".join(letters.get(c, c) for c in number.upper())
+    return re.sub(r"[^\d+]", "", raw)
+
+
+_KEYPAD = {2: "ABC", 3: "DEF", 4: "GHI", 5: "JKL", 6: "MNO", 7: "PQRS", 8: "TUV", 9: "WXYZ"}
+
+
+def tel_href(phone: Phone) -> str:
+    digits = dial_digits(phone.number)
+    if len(digits) == 10 and not digits.startswith("+"):
+        digits = "+1" + digits
+    elif len(digits) == 11 and digits.startswith("1"):
+        digits = "+" + digits
+    if phone.type == "text":
+        return sms_href(phone.text_body or "", digits)
+    # A comma pauses before the extension on iOS and Android dialers.
+    return f"tel:{digits}" + (f",{phone.extension}" if phone.extension else "")
+
+
+def qr_svg(text: str) -> str:
+    """An inline SVG QR code (error correction M, 4-module quiet zone)."""
+    qr = segno.make(text, error="m", micro=False)
+    return qr.svg_inline(scale=1, border=4, omitsize=True, dark="#000", light="#fff")
+
+
+def qr_png(text: str, scale: int = 10) -> bytes:
+    buf = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(buf, kind="png", scale=scale, border=4)
+    return buf.getvalue()

@@ -1,0 +1,388 @@
+"""Render the public site of a published version: a fixed set of files.
+
+Every page in every language, the QR codes, the catalogue data, the offline
+manifest and the assets. Pages carry nothing version-specific, so a file whose
+inputs did not change renders to the same bytes and keeps its hash: an update
+only moves the files that changed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import brotli
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from server import __version__, share
+from server.assets import Assets
+from server.catalogue import (
+    RTL_LANGUAGES,
+    SHARED_KINDS,
+    Catalogue,
+    Collection,
+    Need,
+    Service,
+    Video,
+    catalogue_to_dict,
+    localized,
+)
+from server.i18n import translations
+from server.store import SiteFile
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "pwa" / "templates"
+HTML = "text/html; charset=utf-8"
+SVG = "image/svg+xml"
+JSON = "application/json"
+FIXED_PAGES = ("numbers", "find", "about", "offline")
+COMMON = "common"
+HASH_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    path: str
+    body: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Everything a render depends on besides the catalogue itself."""
+
+    base_url: str
+    assets: Assets
+    statics: tuple[StaticFile, ...]
+    build: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: str
+    content_type: str
+    body: bytes
+    status: int = 200
+    offline: str | None = COMMON
+
+    @property
+    def body_hash(self) -> str:
+        return content_hash(self.body)
+
+
+@dataclass(frozen=True)
+class Localized:
+    text: str | None
+    fallback: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __str__(self) -> str:
+        return self.text or ""
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:HASH_LENGTH]
+
+
+@cache
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        loc=lambda text, lang=lang: Localized(*localized(text, lang)),
+        tel=share.tel_href,
+        page_path=lambda code, lang=lang: share.page_path(lang, code),
+        fixed_path=lambda name, lang=lang: share.fixed_path(lang, name),
+        long_date=lambda iso, lang=lang: format_date(date.fromisoformat(iso), "long", locale=lang),
+        minutes=lambda seconds: max(1, round(seconds / 60)),
+    )
+    return env
+
+
+def build_id(base_url: str, sources: Iterable[Path]) -> str:
+    """Identify this build of the code: a render is reused only by the same build."""
+    digest = hashlib.sha256(f"{__version__}\n{base_url}\n".encode())
+    for path in sorted(sources):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\n" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_sources() -> list[Path]:
+    globs = [
+        ("pwa/templates", "**/*"),
+        ("pwa/static", "**/*"),
+        ("pwa/translations", "**/*.po"),
+        ("server", "**/*.py"),
+        (".", "service-worker.js"),
+        (".", "manifest.json"),
+    ]
+    found = []
+    for folder, pattern in globs:
+        for path in (ROOT / folder).glob(pattern):
+            if path.is_file() and "gen" not in path.relative_to(ROOT).parts:
+                found.append(path)
+    return found
+
+
+def public_document(catalogue: Catalogue) -> dict[str, Any]:
+    """The catalogue as the public may see it: no admin notes, no confidential address."""
+    doc = catalogue_to_dict(catalogue)
+    for kind in ("services", "videos"):
+        for record in doc[kind]:
+            record.pop("attention", None)
+            record.pop("notes", None)
+            if record.get("confidential_location"):
+                record["addresses"] = []
+    return doc
+
+
+class Renderer:
+    def __init__(self, catalogue: Catalogue, theme: Theme, qr_cache: dict[str, str]) -> None:
+        self.catalogue = catalogue
+        self.theme = theme
+        self.qr_cache = qr_cache
+        self.qr_new: dict[str, str] = {}
+
+    def qr(self, text: str) -> str:
+        svg = self.qr_cache.get(text) or self.qr_new.get(text)
+        if svg is None:
+            svg = self.qr_new[text] = share.qr_svg(text)
+        return svg
+
+    def qr_texts(self) -> list[str]:
+        base = self.theme.base_url
+        return [
+            share.absolute(base, share.page_path(lang, code))
+            for lang in self.catalogue.site.languages
+            for code in self.catalogue.by_code
+        ]
+
+    def render(self, version_id: int, content_hash: str) -> list[Rendered]:
+        files: list[Rendered] = []
+        for lang in self.catalogue.site.languages:
+            files += self.render_language(lang)
+        data = json.dumps(
+            public_document(self.catalogue), ensure_ascii=False, separators=(",", ":")
+        )
+        files.append(Rendered("/api/catalogue", JSON, data.encode()))
+        files += [Rendered(a.url, a.content_type, a.body) for a in self.theme.assets.all()]
+        files += [Rendered(s.path, s.content_type, s.body) for s in self.theme.statics]
+        files.append(self.offline_manifest(files, version_id, content_hash))
+        return files
+
+    def offline_manifest(
+        self, files: list[Rendered], version_id: int, content_hash: str
+    ) -> Rendered:
+        groups: dict[str, list[list[str]]] = {}
+        for f in files:
+            if f.offline and f.status == 200:
+                groups.setdefault(f.offline, []).append([f.path, f.body_hash])
+        manifest = {
+            "version": version_id,
+            "content_hash": content_hash,
+            "languages": self.catalogue.site.languages,
+            "files": groups,
+        }
+        body = json.dumps(manifest, separators=(",", ":"), sort_keys=True).encode()
+        return Rendered("/api/offline.json", JSON, body, offline=None)
+
+    def base_context(self, lang: str) -> dict[str, Any]:
+        site = self.catalogue.site
+        return {
+            "lang": lang,
+            "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
+            "languages": site.languages,
+            "site": site,
+            "strip": self.catalogue.strip(),
+            "assets": self.theme.assets,
+            "home": share.home_path(lang),
+            "alternates": {},
+            "share": None,
+        }
+
+    def page(
+        self, lang: str, template: str, path: str, status: int = 200, **context: Any
+    ) -> Rendered:
+        ctx = self.base_context(lang) | context
+        ctx["alternates"] = {
+            other: path.replace(share.home_path(lang), share.home_path(other), 1)
+            if path.startswith(share.home_path(lang))
+            else path
+            for other in self.catalogue.site.languages
+        }
+        body = environment(lang).get_template(template).render(ctx).encode()
+        offline = lang if status == 200 else None
+        return Rendered(path, HTML, body, status=status, offline=offline)
+
+    def share_context(self, lang: str, code: str) -> dict[str, str]:
+        site = self.catalogue.site
+        url = share.absolute(self.theme.base_url, share.page_path(lang, code))
+        subject = localized(site.share_subject, lang)[0] or ""
+        body = share.share_body(localized(site.share_message, lang)[0] or "", url)
+        return {
+            "url": url,
+            "code": code,
+            "qr": self.qr(url),
+            "qr_path": share.qr_path(lang, code),
+            "sms": share.sms_href(body),
+            "mailto": share.mailto_href(subject, body),
+            "subject": subject,
+            "text": body,
+        }
+
+    def render_language(self, lang: str) -> list[Rendered]:
+        cat = self.catalogue
+        files = [self.page(lang, "home.html", share.home_path(lang), needs=cat.needs)]
+        files.append(
+            self.page(
+                lang,
+                "numbers.html",
+                share.fixed_path(lang, "numbers"),
+                hotlines=cat.hotline_services(),
+            )
+        )
+        files.append(
+            self.page(lang, "find.html", share.fixed_path(lang, "find"), query="", results=None)
+        )
+        files.append(self.page(lang, "about.html", share.fixed_path(lang, "about")))
+        files.append(self.page(lang, "offline.html", share.fixed_path(lang, "offline")))
+        files.append(
+            self.page(
+                lang, "error.html", share.fixed_path(lang, "404"), status=404, code=404, message=""
+            )
+        )
+        for kind in SHARED_KINDS.values():
+            for record in getattr(cat, kind):
+                files.append(self.record_page(lang, record))
+                url = share.absolute(self.theme.base_url, share.page_path(lang, record.code))
+                svg = self.qr(url)
+                files.append(
+                    Rendered(share.qr_path(lang, record.code), SVG, _svg_file(svg), offline=lang)
+                )
+        return files
+
+    def record_page(self, lang: str, record: Need | Service | Video | Collection) -> Rendered:
+        path = share.page_path(lang, record.code)
+        shared = self.share_context(lang, record.code)
+        cat = self.catalogue
+        if isinstance(record, Need):
+            return self.page(
+                lang,
+                "need.html",
+                path,
+                need=record,
+                parent=cat.by_id["needs"].get(record.parent or ""),
+                children=cat.children(record.id),
+                services=(services := cat.services_for(record.id)),
+                lines=[(s, p) for s in services for p in s.phones if p.hotline],
+                videos=cat.videos_for_need(record.id),
+                share=shared,
+            )
+        if isinstance(record, Service):
+            return self.page(
+                lang,
+                "service.html",
+                path,
+                service=record,
+                organization=cat.by_id["organizations"].get(record.organization_id),
+                needs=[cat.by_id["needs"][n] for n in record.needs],
+                videos=cat.videos_for_service(record.id),
+                share=shared,
+            )
+        if isinstance(record, Video):
+            return self.page(
+                lang,
+                "video.html",
+                path,
+                video=record,
+                service=cat.by_id["services"][record.service_id],
+                share=shared,
+            )
+        items = [(item.kind, cat.by_id[SHARED_KINDS[item.kind]][item.id]) for item in record.items]
+        return self.page(
+            lang, "collection.html", path, collection=record, items=items, share=shared
+        )
+
+
+def _svg_file(inline_svg: str) -> bytes:
+    svg = inline_svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n").encode()
+
+
+def render_page(
+    catalogue: Catalogue, theme: Theme, lang: str, template: str, **context: Any
+) -> bytes:
+    """Render one page outside a publish (dynamic answers such as search results)."""
+    renderer = Renderer(catalogue, theme, {})
+    return renderer.page(lang, template, share.fixed_path(lang, "find"), **context).body
+
+
+def compress(files: list[Rendered], known: set[str]) -> list[SiteFile]:
+    """Hash and precompress each file once; bodies already stored keep their compression."""
+    out = []
+    for f in files:
+        digest = f.body_hash
+        gz = br = None
+        if digest not in known and len(f.body) > 256 and not f.content_type.startswith("image/png"):
+            gz = gzip.compress(f.body, compresslevel=9, mtime=0)
+            br = brotli.compress(f.body, quality=9)
+        out.append(SiteFile(f.path, f.content_type, digest, f.status, f.offline, f.body, gz, br))
+    return out
+
+
+STATIC_TYPES = {
+    ".png": "image/png",
+    ".svg": SVG,
+    ".ico": "image/x-icon",
+    ".json": JSON,
+    ".js": "text/javascript; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+ROOT_FILES = {
+    "manifest.json": "application/manifest+json",
+    "service-worker.js": "text/javascript; charset=utf-8",
+}
+
+
+@cache
+def load_theme(base_url: str) -> Theme:
+    """Build the assets and gather the static files this build of the code serves."""
+    from server.assets import build_assets
+
+    statics = [
+        StaticFile(f"/{name}", (ROOT / name).read_bytes(), ctype)
+        for name, ctype in ROOT_FILES.items()
+    ]
+    for folder in ("icons", "vendor"):
+        for path in sorted((ROOT / "pwa" / "static" / folder).glob("*")):
+            if path.is_file() and path.suffix in STATIC_TYPES:
+                statics.append(
+                    StaticFile(
+                        f"/static/{folder}/{path.name}",
+                        path.read_bytes(),
+                        STATIC_TYPES[path.suffix],
+                    )
+                )
+    return Theme(
+        base_url=base_url,
+        assets=build_assets(),
+        statics=tuple(statics),
+        build=build_id(base_url, build_sources()),
+    )

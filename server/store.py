@@ -1,0 +1,379 @@
+"""SQLite storage. The only module that imports aiosqlite or writes SQL.
+
+One connection reads; one connection writes, serialised by a lock and
+``BEGIN IMMEDIATE`` so writes from several processes queue rather than clash.
+Every write is one transaction; commits are durable (``synchronous=FULL``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from server.catalogue import FORMAT, KINDS, SHARED_KINDS, canonical_json
+from server.validation import CatalogueInvalid, Problem
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 5000
+RENDERS_KEPT = 3
+
+
+class StoreBusy(Exception):
+    """The database stayed locked by another writer; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("The database is busy. Nothing was saved; please try again.")
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    content_hash: str
+    published_at: str
+    published_by: str | None
+    note: str | None
+    rollback_of: int | None
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """One rendered public file of a published version."""
+
+    path: str
+    content_type: str
+    hash: str
+    status: int
+    offline: str | None
+    body: bytes
+    gzip: bytes | None
+    br: bytes | None
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._reader: aiosqlite.Connection | None = None
+        self._writer: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    # --- lifecycle ----------------------------------------------------------
+
+    async def open(self) -> Store:
+        """Open both connections and apply any pending migrations."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._writer.execute("PRAGMA journal_mode=WAL")
+        await self._writer.execute("PRAGMA synchronous=FULL")
+        await self._migrate()
+        self._reader = await self._connect()
+        return self
+
+    async def close(self) -> None:
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    async def _migrate(self) -> None:
+        scripts = sorted(MIGRATIONS.glob("[0-9][0-9][0-9]_*.sql"))
+        async with self.transaction() as db:
+            (current,) = await (await db.execute("PRAGMA user_version")).fetchone()
+            for script in scripts:
+                number = int(script.name[:3])
+                if number <= current:
+                    continue
+                for statement in _statements(script.read_text(encoding="utf-8")):
+                    await db.execute(statement)
+                await db.execute(f"PRAGMA user_version={number}")
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One serialised write transaction; rolled back whole on any error."""
+        assert self._writer is not None, "store is not open"
+        async with self._lock:
+            db = self._writer
+            try:
+                await db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if _is_busy(exc):
+                    raise StoreBusy from exc
+                raise
+            try:
+                yield db
+            except BaseException:
+                await db.rollback()
+                raise
+            try:
+                await db.commit()
+            except sqlite3.OperationalError as exc:
+                await db.rollback()
+                if _is_busy(exc):
+                    raise StoreBusy from exc
+                raise
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        assert self._reader is not None, "store is not open"
+        async with self._reader.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        rows = await self._all(sql, params)
+        return rows[0] if rows else None
+
+    # --- the draft ----------------------------------------------------------
+
+    async def is_empty(self) -> bool:
+        """True when there is neither a draft nor a published version."""
+        row = await self._one(
+            "SELECT (SELECT count(*) FROM record) + (SELECT count(*) FROM version)"
+        )
+        return row[0] == 0
+
+    async def draft_document(self) -> dict[str, Any] | None:
+        """The draft as a catalogue document, or None when there is no draft."""
+        rows = await self._all("SELECT kind, data FROM record ORDER BY kind, position")
+        if not rows:
+            return None
+        doc: dict[str, Any] = {"format": FORMAT, "site": None, **{kind: [] for kind in KINDS}}
+        for kind, data in rows:
+            if kind == "site":
+                doc["site"] = json.loads(data)
+            else:
+                doc[kind].append(json.loads(data))
+        return doc
+
+    async def replace_draft(self, doc: dict[str, Any], actor: str | None) -> None:
+        """Replace the whole draft with a validated document, in one transaction."""
+        now = utc_now()
+        async with self.transaction() as db:
+            await _check_codes(db, doc)
+            await db.execute("DELETE FROM record")
+            rows = [("site", "site", 0, doc["site"])]
+            rows += [(kind, r["id"], i, r) for kind in KINDS for i, r in enumerate(doc[kind])]
+            await db.executemany(
+                "INSERT INTO record (kind, id, position, data, updated_at, updated_by)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(k, rid, pos, _json(data), now, actor) for k, rid, pos, data in rows],
+            )
+
+    # --- published versions ---------------------------------------------------
+
+    async def latest_version(self) -> VersionInfo | None:
+        row = await self._one(f"SELECT {_VERSION_COLUMNS} FROM version ORDER BY id DESC LIMIT 1")
+        return VersionInfo(*row) if row else None
+
+    async def get_version(self, version_id: int) -> VersionInfo | None:
+        row = await self._one(f"SELECT {_VERSION_COLUMNS} FROM version WHERE id = ?", (version_id,))
+        return VersionInfo(*row) if row else None
+
+    async def list_versions(self) -> list[VersionInfo]:
+        rows = await self._all(f"SELECT {_VERSION_COLUMNS} FROM version ORDER BY id DESC")
+        return [VersionInfo(*row) for row in rows]
+
+    async def version_document(self, version_id: int) -> dict[str, Any] | None:
+        row = await self._one("SELECT document FROM version WHERE id = ?", (version_id,))
+        return json.loads(row[0]) if row else None
+
+    async def latest_version_id(self) -> int:
+        """The newest version number (0 when none): a cheap check for other processes' publishes."""
+        row = await self._one("SELECT coalesce(max(id), 0) FROM version")
+        return int(row[0])
+
+    async def insert_version(
+        self,
+        doc: dict[str, Any],
+        content_hash: str,
+        *,
+        actor: str | None,
+        note: str | None,
+        rollback_of: int | None = None,
+        expected_latest: int | None,
+        build: str,
+        files: list[SiteFile],
+        qr_new: dict[str, str],
+    ) -> VersionInfo | None:
+        """Store a new immutable version and its rendered files in one durable transaction.
+
+        Returns None (and writes nothing) when another publish got in first, that is
+        when the newest version is no longer `expected_latest`.
+        """
+        async with self.transaction() as db:
+            row = await (await db.execute("SELECT coalesce(max(id), 0) FROM version")).fetchone()
+            if row[0] != (expected_latest or 0):
+                return None
+            await _check_codes(db, doc)
+            await _register_codes(db, doc)
+            cursor = await db.execute(
+                "INSERT INTO version (content_hash, published_at, published_by, note, rollback_of,"
+                " document) VALUES (?, ?, ?, ?, ?, ?)",
+                (content_hash, utc_now(), actor, note, rollback_of, _json(doc)),
+            )
+            version_id = cursor.lastrowid
+            await _insert_files(db, version_id, build, files)
+            await db.executemany(
+                "INSERT OR IGNORE INTO qr_svg (text, svg) VALUES (?, ?)", list(qr_new.items())
+            )
+            await _prune_renders(db, build)
+            cursor = await db.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM version WHERE id = ?", (version_id,)
+            )
+            return VersionInfo(*(await cursor.fetchone()))
+
+    async def store_render(self, version_id: int, build: str, files: list[SiteFile]) -> None:
+        """Keep the files of an existing version as rendered by this build of the code."""
+        async with self.transaction() as db:
+            exists = await (
+                await db.execute(
+                    "SELECT 1 FROM site_file WHERE version_id = ? AND build = ? LIMIT 1",
+                    (version_id, build),
+                )
+            ).fetchone()
+            if not exists:
+                await _insert_files(db, version_id, build, files)
+                await _prune_renders(db, build)
+
+    async def site_files(self, version_id: int, build: str) -> list[SiteFile]:
+        """The rendered files of a version, with their bodies; [] when not rendered yet."""
+        rows = await self._all(
+            "SELECT f.path, f.content_type, f.hash, f.status, f.offline, b.body, b.gzip, b.br"
+            " FROM site_file f JOIN blob b ON b.hash = f.hash"
+            " WHERE f.version_id = ? AND f.build = ?",
+            (version_id, build),
+        )
+        return [SiteFile(*row) for row in rows]
+
+    async def known_blobs(self, hashes: Iterable[str]) -> set[str]:
+        """Which of these content hashes are stored already (their compression can be reused)."""
+        wanted = list(set(hashes))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = await self._all(f"SELECT hash FROM blob WHERE hash IN ({marks})", chunk)
+            found.update(r[0] for r in rows)
+        return found
+
+    async def qr_svgs(self, texts: Iterable[str]) -> dict[str, str]:
+        wanted = list(set(texts))
+        out: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = await self._all(f"SELECT text, svg FROM qr_svg WHERE text IN ({marks})", chunk)
+            out.update(dict(rows))
+        return out
+
+    async def code_owner(self, code: str) -> tuple[str, str] | None:
+        row = await self._one("SELECT kind, record_id FROM short_code WHERE code = ?", (code,))
+        return (row[0], row[1]) if row else None
+
+
+_VERSION_COLUMNS = "id, content_hash, published_at, published_by, note, rollback_of"
+
+
+def _json(value: Any) -> str:
+    return canonical_json(value).decode()
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    out, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        out.append(buffer.strip())
+    return out
+
+
+async def _check_codes(db: aiosqlite.Connection, doc: dict[str, Any]) -> None:
+    """Refuse a document that would give a short code a new meaning."""
+    problems = []
+    rows = await (await db.execute("SELECT code, kind, record_id FROM short_code")).fetchall()
+    owners = {code: (kind, rid) for code, kind, rid in rows}
+    codes_of = {(kind, rid): code for code, kind, rid in rows}
+    for kind in SHARED_KINDS.values():
+        for record in doc[kind]:
+            owner = owners.get(record["code"])
+            if owner and owner != (kind, record["id"]):
+                problems.append(
+                    Problem(
+                        f"{kind}/{record['id']}",
+                        "code",
+                        f"{record['code']} already belongs to {owner[0]}/{owner[1]}; "
+                        "short codes never change meaning",
+                    )
+                )
+            old = codes_of.get((kind, record["id"]))
+            if old and old != record["code"]:
+                problems.append(
+                    Problem(
+                        f"{kind}/{record['id']}",
+                        "code",
+                        f"was published as {old}; a record keeps its short code",
+                    )
+                )
+    if problems:
+        raise CatalogueInvalid(problems)
+
+
+async def _register_codes(db: aiosqlite.Connection, doc: dict[str, Any]) -> None:
+    now = utc_now()
+    await db.executemany(
+        "INSERT OR IGNORE INTO short_code (code, kind, record_id, created_at) VALUES (?, ?, ?, ?)",
+        [(r["code"], kind, r["id"], now) for kind in SHARED_KINDS.values() for r in doc[kind]],
+    )
+
+
+async def _insert_files(
+    db: aiosqlite.Connection, version_id: int, build: str, files: list[SiteFile]
+) -> None:
+    await db.executemany(
+        "INSERT OR IGNORE INTO blob (hash, body, gzip, br) VALUES (?, ?, ?, ?)",
+        [(f.hash, f.body, f.gzip, f.br) for f in files if f.body is not None],
+    )
+    await db.executemany(
+        "INSERT INTO site_file (version_id, build, path, content_type, hash, status, offline)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(version_id, build, f.path, f.content_type, f.hash, f.status, f.offline) for f in files],
+    )
+
+
+async def _prune_renders(db: aiosqlite.Connection, build: str) -> None:
+    """Keep renders of the newest few versions only; versions themselves are kept forever."""
+    await db.execute(
+        "DELETE FROM site_file WHERE build != ? OR version_id NOT IN"
+        " (SELECT DISTINCT version_id FROM site_file WHERE build = ?"
+        "  ORDER BY version_id DESC LIMIT ?)",
+        (build, build, RENDERS_KEPT),
+    )
+    await db.execute(
+        "DELETE FROM blob WHERE NOT EXISTS (SELECT 1 FROM site_file f WHERE f.hash = blob.hash)"
+    )
