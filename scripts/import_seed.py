@@ -131,7 +131,7 @@ ADDRESSES = {
 # Lines that can be texted, as the input describes them in text_or_chat.
 TEXT_LINES = {
     "kids-help-phone": ("686868", "CONNECT", "Text CONNECT to 686868", "24/7"),
-    "988-crisis-helpline": ("988", None, "Text 9-8-8", "24/7"),
+    "988-crisis-helpline": ("9-8-8", None, "Text 9-8-8", "24/7"),
 }
 
 # The always-visible strip of key 24/7 lines, in order: (record id, phone label).

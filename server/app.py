@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from server.errors import HANDLERS
 from server.http import SecurityHeaders
@@ -16,6 +16,13 @@ from server.routes import api, public
 from server.settings import Settings, load_settings
 from server.site import load_theme
 from server.store import Store
+
+
+class CaresApp(Starlette):
+    """Starlette with the security headers outside everything, 500 pages included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), https=self.state.settings.https)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -34,9 +41,8 @@ def create_app(settings: Settings) -> Starlette:
                 await poller
             await store.close()
 
-    app = Starlette(
+    app = CaresApp(
         routes=[*api.routes, *public.routes],
-        middleware=[Middleware(SecurityHeaders, https=settings.https)],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )

@@ -51,7 +51,13 @@ def error_response(
     if status == 404:
         return file_response(request, site.files[share.fixed_path(lang, "404")], status=404)
     body_bytes = render_page(
-        site.catalogue, request.app.state.theme, lang, "error.html", code=status, message=message
+        site.catalogue,
+        request.app.state.theme,
+        lang,
+        "error.html",
+        code=status,
+        message=message,
+        full_strip=True,
     )
     return Response(body_bytes, status_code=status, media_type=HTML, headers=headers)
 

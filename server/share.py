@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 import segno
@@ -78,6 +79,7 @@ def tel_href(phone: Phone) -> str:
     return f"tel:{digits}" + (f",{phone.extension}" if phone.extension else "")
 
 
+@lru_cache(maxsize=8192)
 def qr_svg(text: str) -> str:
     """An inline SVG QR code (error correction M, 4-module quiet zone)."""
     qr = segno.make(text, error="m", micro=False)

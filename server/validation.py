@@ -281,11 +281,24 @@ def _language_problems(
 def validate_catalogue(doc: Any, video_hosts: Iterable[str]) -> Catalogue:
     """Check a whole catalogue document and build it. Raises CatalogueInvalid."""
     problems = _schema_problems(doc)
-    if problems:
+    if problems and not isinstance(doc, dict):
         raise CatalogueInvalid(problems)
     for path, message in [*normalize_text(doc), *_language_problems(doc)]:
         problems.append(Problem(*_locate(doc, list(path)), message))
-    problems += _domain_problems(doc, video_hosts)
+    try:
+        problems += _domain_problems(doc, video_hosts)
+    except (KeyError, TypeError, AttributeError):
+        # The structure is too broken for the cross-record rules; the schema
+        # problems already say why, so report those alone.
+        if not problems:
+            raise
     if problems:
-        raise CatalogueInvalid(problems[:MAX_PROBLEMS])
+        # One message per field: the schema's and a rule's can say the same thing.
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for p in problems:
+            if (p.record, p.field) not in seen:
+                seen.add((p.record, p.field))
+                unique.append(p)
+        raise CatalogueInvalid(unique[:MAX_PROBLEMS])
     return build_catalogue(doc)
