@@ -12,7 +12,7 @@ import json
 import types
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -224,6 +224,12 @@ class Catalogue:
 # --- conversion between JSON documents and the model -------------------------
 
 
+@cache
+def _hints(tp: type) -> list[tuple[str, Any]]:
+    hints = typing.get_type_hints(tp)
+    return [(f.name, hints[f.name]) for f in fields(tp)]
+
+
 def _build(tp: Any, value: Any) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
@@ -235,10 +241,7 @@ def _build(tp: Any, value: Any) -> Any:
         (item,) = typing.get_args(tp)
         return [_build(item, v) for v in value]
     if is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        return tp(
-            **{f.name: _build(hints[f.name], value[f.name]) for f in fields(tp) if f.name in value}
-        )
+        return tp(**{name: _build(hint, value[name]) for name, hint in _hints(tp) if name in value})
     return value
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator
+import fastjsonschema
+from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
 from server.catalogue import (
@@ -72,8 +73,14 @@ class CatalogueInvalid(Exception):
 
 
 @cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+def _schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _fast_check() -> Any:
+    """A compiled validator: about 20 times faster, but it stops at the first error."""
+    return fastjsonschema.compile(_schema())
 
 
 def _field_path(parts: Iterable[Any]) -> str:
@@ -98,8 +105,13 @@ def _locate(doc: dict[str, Any], path: list[Any]) -> tuple[str, str]:
 
 
 def _schema_problems(doc: Any) -> list[Problem]:
+    try:
+        _fast_check()(doc)
+        return []
+    except fastjsonschema.JsonSchemaValueException:
+        pass  # fall through to the full validator, which names every problem
     problems = []
-    for error in _validator().iter_errors(doc):
+    for error in Draft7Validator(_schema()).iter_errors(doc):
         record, fld = _locate(doc if isinstance(doc, dict) else {}, list(error.absolute_path))
         problems.append(Problem(record, fld, _message(error)))
         if len(problems) >= MAX_PROBLEMS:
@@ -192,6 +204,7 @@ def _domain_problems(doc: dict[str, Any], video_hosts: Iterable[str]) -> list[Pr
             if codes[r["code"]] > 1:
                 add(kind, r["id"], "code", f"{r['code']} is used by another record")
 
+    parents = {n["id"]: n.get("parent") for n in doc["needs"]}
     for need in doc["needs"]:
         seen, parent = {need["id"]}, need.get("parent")
         while parent:
@@ -202,7 +215,7 @@ def _domain_problems(doc: dict[str, Any], video_hosts: Iterable[str]) -> list[Pr
                 add("needs", need["id"], "parent", "needs form a loop")
                 break
             seen.add(parent)
-            parent = next(n.get("parent") for n in doc["needs"] if n["id"] == parent)
+            parent = parents[parent]
 
     strip = Counter()
     for s in doc["services"]:
