@@ -7,10 +7,11 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp
 
 from server.errors import HANDLERS
-from server.http import SecurityHeaders
+from server.http import BodyLimit, SecurityHeaders
 from server.live import LiveSite
 from server.routes import api, public
 from server.settings import Settings, load_settings
@@ -22,7 +23,9 @@ class CaresApp(Starlette):
     """Starlette with the security headers outside everything, 500 pages included."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(super().build_middleware_stack(), https=self.state.settings.https)
+        settings: Settings = self.state.settings
+        inner = TrustedHostMiddleware(super().build_middleware_stack(), settings.host_names)
+        return SecurityHeaders(BodyLimit(inner, settings.max_body_bytes), https=settings.https)
 
 
 def create_app(settings: Settings) -> Starlette:

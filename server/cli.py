@@ -72,10 +72,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         factory=True,
         host=settings.host,
         port=settings.port,
-        workers=args.workers,
+        workers=args.workers or settings.workers,
+        # No per-visitor log: uvicorn's access log would record client addresses.
         access_log=False,
         server_header=False,
-        proxy_headers=False,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=10,
         log_level="info",
     )
     return 0
@@ -101,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="create the database on first start and serve the site")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, help="worker processes (default: CARES_WORKERS or 1)")
     serve.set_defaults(func=cmd_serve)
     publish = sub.add_parser("publish", help="validate catalogue files and publish them")
     publish.add_argument("--from", dest="source", help="catalogue folder (default: catalogue/)")

@@ -84,6 +84,63 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class BodyLimit:
+    """Refuses request bodies over `limit` bytes before anything parses them.
+
+    A declared Content-Length over the limit is refused at once. A body sent
+    without one (chunked) is read here first, up to the limit, then handed on.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self.limit:
+                await _too_large(scope, receive, send, self.limit)
+                return
+            await self.app(scope, receive, send)
+            return
+        if b"chunked" not in headers.get(b"transfer-encoding", b""):
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            if len(body) > self.limit:
+                await _too_large(scope, receive, send, self.limit)
+                return
+            if not message.get("more_body"):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    message = f"Request body too large: the limit is {limit} bytes.\n".encode()
+    response = Response(
+        message, status_code=413, media_type="text/plain", headers={"connection": "close"}
+    )
+    await response(scope, receive, send)
+
+
 def _accepts(request: Request, coding: str) -> bool:
     for part in request.headers.get("accept-encoding", "").split(","):
         name, _, params = part.strip().partition(";")

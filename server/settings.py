@@ -36,10 +36,23 @@ class Settings:
         "twitter.com",
     )
     stale_months: int = 12
+    # Host names this server answers to; any other Host header is refused.
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed.
+    trusted_proxies: tuple[str, ...] = ()
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_connections: int = 1000
+    workers: int = 1
 
     @property
     def https(self) -> bool:
         return self.base_url.startswith("https://")
+
+    @property
+    def host_names(self) -> list[str]:
+        """Every Host this server answers to: the public one and the allowed ones."""
+        public = urlsplit(self.base_url).hostname or ""
+        return list(dict.fromkeys([public, *self.allowed_hosts]))
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -52,6 +65,10 @@ def _base_url(value: str) -> str:
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise SettingsError("CARES_BASE_URL must be an origin only (no path, query or fragment)")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(v.strip().lower() for v in env.get(name, "").split(",") if v.strip())
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -70,7 +87,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     host = env.get("CARES_HOST", "127.0.0.1")
     port = _int(env, "CARES_PORT", 8000)
     base = _base_url(env.get("CARES_BASE_URL") or f"http://{host}:{port}")
-    hosts = env.get("CARES_VIDEO_HOSTS")
     defaults = Settings()
     return Settings(
         db_path=Path(env.get("CARES_DB", str(defaults.db_path))),
@@ -78,8 +94,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=port,
         base_url=base,
         catalogue_dir=Path(env.get("CARES_CATALOGUE", str(defaults.catalogue_dir))),
-        video_hosts=tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
-        if hosts
-        else defaults.video_hosts,
+        video_hosts=_list(env, "CARES_VIDEO_HOSTS") or defaults.video_hosts,
         stale_months=_int(env, "CARES_STALE_MONTHS", defaults.stale_months),
+        allowed_hosts=_list(env, "CARES_ALLOWED_HOSTS") or defaults.allowed_hosts,
+        trusted_proxies=_list(env, "CARES_TRUSTED_PROXIES"),
+        max_body_bytes=_int(env, "CARES_MAX_BODY_BYTES", defaults.max_body_bytes),
+        max_connections=_int(env, "CARES_MAX_CONNECTIONS", defaults.max_connections),
+        workers=_int(env, "CARES_WORKERS", defaults.workers),
     )

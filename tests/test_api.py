@@ -54,4 +54,7 @@ async def test_version(client, app):
 
 async def test_healthz(client):
     response = await client.get("/healthz")
-    assert response.json() == {"ok": True, "version": 1}
+    data = response.json()
+    assert data["ok"] is True and data["version"] == 1
+    assert isinstance(data["worker"], int)
+    assert response.headers["cache-control"] == "no-store"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -28,7 +30,11 @@ async def healthz(request: Request) -> Response:
     site = request.app.state.live.current
     status = 200 if site is not None else 503
     return JSONResponse(
-        {"ok": site is not None, "version": site.version.id if site else None},
+        {
+            "ok": site is not None,
+            "version": site.version.id if site else None,
+            "worker": os.getpid(),
+        },
         status_code=status,
         headers={"cache-control": "no-store"},
     )
