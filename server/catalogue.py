@@ -188,25 +188,46 @@ class Catalogue:
     def by_code(self) -> dict[str, Need | Service | Video | Collection]:
         return {r.code: r for kind in SHARED_KINDS.values() for r in getattr(self, kind)}
 
+    @cached_property
+    def _groups(self) -> dict[str, dict[str | None, list[Any]]]:
+        """Records grouped once, so rendering every page stays linear in size."""
+        groups: dict[str, dict[str | None, list[Any]]] = {
+            "children": {},
+            "services": {},
+            "videos_by_need": {},
+            "videos_by_service": {},
+        }
+        for n in self.needs:
+            groups["children"].setdefault(n.parent, []).append(n)
+        for s in self.services:
+            if s.status != "inactive":
+                for need in s.needs:
+                    groups["services"].setdefault(need, []).append(s)
+        for v in self.videos:
+            groups["videos_by_service"].setdefault(v.service_id, []).append(v)
+            for need in v.needs:
+                groups["videos_by_need"].setdefault(need, []).append(v)
+        return groups
+
     def children(self, need_id: str | None) -> list[Need]:
-        return [n for n in self.needs if n.parent == need_id]
+        return self._groups["children"].get(need_id, [])
 
     def services_for(self, need_id: str) -> list[Service]:
-        return [s for s in self.services if need_id in s.needs and s.status != "inactive"]
+        return self._groups["services"].get(need_id, [])
 
     def videos_for_need(self, need_id: str) -> list[Video]:
-        return [v for v in self.videos if need_id in v.needs]
+        return self._groups["videos_by_need"].get(need_id, [])
 
     def videos_for_service(self, service_id: str) -> list[Video]:
-        return [v for v in self.videos if v.service_id == service_id]
+        return self._groups["videos_by_service"].get(service_id, [])
 
     def hotline_services(self) -> list[Service]:
         return [
             s for s in self.services if s.status != "inactive" and any(p.hotline for p in s.phones)
         ]
 
-    def strip(self) -> list[tuple[Service, Phone]]:
-        """The key lines shown on every page, in their set order."""
+    @cached_property
+    def _strip(self) -> list[tuple[Service, Phone]]:
         pinned = [
             (p.strip, s, p)
             for s in self.services
@@ -215,6 +236,10 @@ class Catalogue:
             if p.strip
         ]
         return [(s, p) for _, s, p in sorted(pinned, key=lambda t: t[0])]
+
+    def strip(self) -> list[tuple[Service, Phone]]:
+        """The key lines shown on every page, in their set order."""
+        return self._strip
 
     @cached_property
     def content_hash(self) -> str:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -339,18 +341,23 @@ def render_page(
     return renderer.page(lang, template, share.fixed_path(lang, "find"), **context).body
 
 
+def _compressed(f: Rendered, known: set[str]) -> SiteFile:
+    digest = f.body_hash
+    gz = br = None
+    if digest not in known and len(f.body) > 256 and not f.content_type.startswith("image/png"):
+        gz = gzip.compress(f.body, compresslevel=9, mtime=0)
+        # Quality 5 compresses within 1% of 9 here, at a twentieth of the time.
+        br = brotli.compress(f.body, quality=5)
+    return SiteFile(f.path, f.content_type, digest, f.status, f.offline, f.body, gz, br)
+
+
 def compress(files: list[Rendered], known: set[str]) -> list[SiteFile]:
-    """Hash and precompress each file once; bodies already stored keep their compression."""
-    out = []
-    for f in files:
-        digest = f.body_hash
-        gz = br = None
-        if digest not in known and len(f.body) > 256 and not f.content_type.startswith("image/png"):
-            gz = gzip.compress(f.body, compresslevel=9, mtime=0)
-            # Quality 5 compresses within 1% of 9 here, at a twentieth of the time.
-            br = brotli.compress(f.body, quality=5)
-        out.append(SiteFile(f.path, f.content_type, digest, f.status, f.offline, f.body, gz, br))
-    return out
+    """Hash and precompress each file once; bodies already stored keep their compression.
+
+    zlib and brotli release the GIL, so threads use every core.
+    """
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return list(pool.map(lambda f: _compressed(f, known), files, chunksize=64))
 
 
 STATIC_TYPES = {
