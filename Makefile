@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format check clean
+.PHONY: run test lint format check clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,21 @@ format: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
+
+# Extract the UI strings from the templates and merge them into every
+# language's catalog. New strings arrive untranslated (changed ones marked
+# fuzzy) for a translator to fill; tests/test_i18n.py fails until they are.
+TRANSLATIONS := pwa/translations
+UI_LANGUAGES := fr ar es
+messages: $(STAMP)
+	@mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output \
+		--no-wrap -k _ -k gettext -k ngettext:1,2 --project=CARES \
+		-o build/messages.pot pwa/templates
+	@for lang in $(UI_LANGUAGES); do \
+		$(BIN)/pybabel update --init-missing --no-wrap --ignore-obsolete \
+			-i build/messages.pot -d $(TRANSLATIONS) -l $$lang || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) var pwa/static/gen

@@ -55,6 +55,9 @@ def error_response(
         request.app.state.theme,
         lang,
         "error.html",
+        # The request path is untrusted ("//host" would be a link off-site):
+        # the language links of an error page lead to each start page.
+        share.home_path(lang),
         code=status,
         message=message,
         full_strip=True,

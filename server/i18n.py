@@ -14,12 +14,29 @@ from babel.support import Translations
 from server.catalogue import DEFAULT_LANGUAGE
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "pwa" / "translations"
+# The variety each language is written in: Ontario English and French, Modern
+# Standard Arabic, and the Latin American Spanish of seasonal farm workers.
+# Screen readers pick their voice from the `lang` tag.
+HTML_LANG = {"en": "en-CA", "fr": "fr-CA", "ar": "ar", "es": "es-419"}
+BABEL_LOCALE = {"en": "en_CA", "fr": "fr_CA", "ar": "ar", "es": "es_419"}
+
+
+def html_lang(lang: str) -> str:
+    return HTML_LANG.get(lang, lang)
+
+
+def babel_locale(lang: str) -> str:
+    return BABEL_LOCALE.get(lang, lang)
+
+
+def po_path(lang: str) -> Path:
+    return TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
 
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalog for `lang` (English is the source language)."""
-    po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    po = po_path(lang)
     if lang == DEFAULT_LANGUAGE or not po.exists():
         return gettext.NullTranslations()
     with po.open("rb") as f:

@@ -22,6 +22,12 @@ def home_path(lang: str) -> str:
     return f"{lang_prefix(lang)}/"
 
 
+def same_page(path: str, lang: str, other: str) -> str:
+    """The address of the page at `path` (in `lang`) in the language `other`."""
+    rest = path.removeprefix(lang_prefix(lang))
+    return lang_prefix(other) + rest
+
+
 def page_path(lang: str, code: str) -> str:
     """The page of a need, service, video or collection: also its short link."""
     return f"{lang_prefix(lang)}/s/{code}"

@@ -19,6 +19,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import brotli
 from babel.dates import format_date
@@ -37,7 +38,7 @@ from server.catalogue import (
     catalogue_to_dict,
     localized,
 )
-from server.i18n import translations
+from server.i18n import babel_locale, html_lang, translations
 from server.store import SiteFile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +113,10 @@ def environment(lang: str) -> Environment:
         tel=share.tel_href,
         page_path=lambda code, lang=lang: share.page_path(lang, code),
         fixed_path=lambda name, lang=lang: share.fixed_path(lang, name),
-        long_date=lambda iso, lang=lang: format_date(date.fromisoformat(iso), "long", locale=lang),
+        long_date=lambda iso, lang=lang: format_date(
+            date.fromisoformat(iso), "long", locale=babel_locale(lang)
+        ),
+        html_lang=html_lang,
         minutes=lambda seconds: max(1, round(seconds / 60)),
     )
     return env
@@ -209,6 +213,7 @@ class Renderer:
         site = self.catalogue.site
         return {
             "lang": lang,
+            "lang_tag": html_lang(lang),
             "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
             "languages": site.languages,
             "site": site,
@@ -221,13 +226,19 @@ class Renderer:
         }
 
     def page(
-        self, lang: str, template: str, path: str, status: int = 200, **context: Any
+        self,
+        lang: str,
+        template: str,
+        path: str,
+        status: int = 200,
+        alternate_query: str = "",
+        **context: Any,
     ) -> Rendered:
         ctx = self.base_context(lang) | context
+        # Every page links to the same page in each other language (a search
+        # keeps its words), so a reader can switch without losing their place.
         ctx["alternates"] = {
-            other: path.replace(share.home_path(lang), share.home_path(other), 1)
-            if path.startswith(share.home_path(lang))
-            else path
+            other: share.same_page(path, lang, other) + alternate_query
             for other in self.catalogue.site.languages
         }
         body = environment(lang).get_template(template).render(ctx).encode()
@@ -334,11 +345,12 @@ def _svg_file(inline_svg: str) -> bytes:
 
 
 def render_page(
-    catalogue: Catalogue, theme: Theme, lang: str, template: str, **context: Any
+    catalogue: Catalogue, theme: Theme, lang: str, template: str, path: str, **context: Any
 ) -> bytes:
     """Render one page outside a publish (dynamic answers such as search results)."""
     renderer = Renderer(catalogue, theme, {})
-    return renderer.page(lang, template, share.fixed_path(lang, "find"), **context).body
+    query = "?" + urlencode({"q": context["query"]}) if context.get("query") else ""
+    return renderer.page(lang, template, path, alternate_query=query, **context).body
 
 
 def _compressed(f: Rendered, known: set[str]) -> SiteFile:

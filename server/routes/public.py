@@ -68,7 +68,8 @@ async def find(request: Request) -> Response:
         return file_response(request, site.files[share.fixed_path(lang, "find")])
     results = search(site.catalogue, query, lang)
     theme = request.app.state.theme
-    body = render_page(site.catalogue, theme, lang, "find.html", query=query, results=results)
+    path = share.fixed_path(lang, "find")
+    body = render_page(site.catalogue, theme, lang, "find.html", path, query=query, results=results)
     return Response(body, media_type=HTML, headers={"cache-control": "no-cache"})
 
 
