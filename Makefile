@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format check clean messages
+.PHONY: run test lint format bench clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ messages: $(STAMP)
 		$(BIN)/pybabel update --init-missing --no-wrap --ignore-obsolete \
 			-i build/messages.pot -d $(TRANSLATIONS) -l $$lang || exit 1; \
 	done
+
+# Measures the public side against baselines; writes bench/results/.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var pwa/static/gen

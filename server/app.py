@@ -11,7 +11,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp
 
 from server.errors import HANDLERS
-from server.http import BodyLimit, SecurityHeaders
+from server.http import BodyLimit, PublishedFiles, SecurityHeaders
 from server.live import LiveSite
 from server.routes import api, public
 from server.settings import Settings, load_settings
@@ -25,7 +25,8 @@ class CaresApp(Starlette):
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
         inner = TrustedHostMiddleware(super().build_middleware_stack(), settings.host_names)
-        return SecurityHeaders(BodyLimit(inner, settings.max_body_bytes), https=settings.https)
+        full = SecurityHeaders(BodyLimit(inner, settings.max_body_bytes), https=settings.https)
+        return PublishedFiles(full, self.state, settings.host_names, settings.https)
 
 
 def create_app(settings: Settings) -> Starlette:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
@@ -48,7 +50,7 @@ PERMISSIONS = ", ".join(
         "web-share=(self)",
     ]
 )
-SECURITY_HEADERS = {
+_SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -59,14 +61,19 @@ SECURITY_HEADERS = {
 }
 
 
+def security_headers(https: bool) -> dict[str, str]:
+    headers = dict(_SECURITY_HEADERS)
+    if https:
+        headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
+    return headers
+
+
 class SecurityHeaders:
     """Adds the security headers to every HTTP response, errors included."""
 
     def __init__(self, app: ASGIApp, https: bool) -> None:
         self.app = app
-        self.headers = dict(SECURITY_HEADERS)
-        if https:
-            self.headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
+        self.headers = security_headers(https)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -141,38 +148,103 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> 
     await response(scope, receive, send)
 
 
-def _accepts(request: Request, coding: str) -> bool:
-    for part in request.headers.get("accept-encoding", "").split(","):
+def _accepts(accept_encoding: str, coding: str) -> bool:
+    for part in accept_encoding.split(","):
         name, _, params = part.strip().partition(";")
         if name.strip().lower() == coding and params.replace(" ", "") not in ("q=0", "q=0.0"):
             return True
     return False
 
 
-def _etag_matches(request: Request, etag: str) -> bool:
-    header = request.headers.get("if-none-match")
-    if not header:
+def _etag_matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
         return False
-    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
     return "*" in tags or etag in tags
 
 
-def file_response(request: Request, file: ServedFile, status: int | None = None) -> Response:
-    """Serve a rendered file: strong ETag, 304 on a match, precompressed when accepted."""
-    headers = {
-        "etag": file.etag,
-        "cache-control": file.cache_control,
-        "vary": "Accept-Encoding",
-    }
-    status = status or file.status
-    if status == 200 and _etag_matches(request, file.etag):
-        return Response(status_code=304, headers=headers)
+def negotiate(
+    file: ServedFile, accept_encoding: str, if_none_match: str | None, status: int
+) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body for a rendered file: 304 on a matching ETag, br or gzip."""
+    headers = {"etag": file.etag, "cache-control": file.cache_control, "vary": "Accept-Encoding"}
+    if status == 200 and _etag_matches(if_none_match, file.etag):
+        return 304, headers, b""
     body = file.body
-    if file.br is not None and _accepts(request, "br"):
+    if file.br is not None and _accepts(accept_encoding, "br"):
         body, headers["content-encoding"] = file.br, "br"
-    elif file.gzip is not None and _accepts(request, "gzip"):
+    elif file.gzip is not None and _accepts(accept_encoding, "gzip"):
         body, headers["content-encoding"] = file.gzip, "gzip"
-    if request.method == "HEAD":
-        headers["content-length"] = str(len(body))
-        return Response(status_code=status, headers=headers, media_type=file.content_type)
-    return Response(body, status_code=status, headers=headers, media_type=file.content_type)
+    headers["content-type"] = file.content_type
+    return status, headers, body
+
+
+def file_response(request: Request, file: ServedFile, status: int | None = None) -> Response:
+    """Serve a rendered file from a route (404 pages, search without a query...)."""
+    code, headers, body = negotiate(
+        file,
+        request.headers.get("accept-encoding", ""),
+        request.headers.get("if-none-match"),
+        status or file.status,
+    )
+    headers["content-length"] = str(len(body))
+    if request.method == "HEAD" or code == 304:
+        return Response(status_code=code, headers=headers)
+    return Response(body, status_code=code, headers=headers)
+
+
+def _host_name(host: bytes) -> bytes:
+    """The name in a Host header, without its port (IPv6 literals keep their brackets)."""
+    if host.startswith(b"["):
+        return host.split(b"]", 1)[0] + b"]"
+    return host.rsplit(b":", 1)[0] if b":" in host else host
+
+
+class PublishedFiles:
+    """Answers GET and HEAD for published files straight from memory, before any routing.
+
+    Everything else (and any request for an unknown Host) goes on to `app`.
+    """
+
+    def __init__(self, app: ASGIApp, state: Any, hosts: list[str], https: bool) -> None:
+        self.app = app
+        self.state = state
+        self.hosts = {h.encode() for h in hosts}
+        self.security = [(k.encode(), v.encode()) for k, v in security_headers(https).items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        live = getattr(self.state, "live", None)
+        site = live.current if live is not None else None
+        if (
+            site is not None
+            and scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and (file := site.files.get(scope["path"])) is not None
+            and file.status == 200
+            and not (scope["query_string"] and scope["path"].endswith("/find"))
+        ):
+            headers = dict(scope["headers"])
+            if _host_name(headers.get(b"host", b"")) in self.hosts:
+                status, extra, body = negotiate(
+                    file,
+                    headers.get(b"accept-encoding", b"").decode("latin-1"),
+                    headers.get(b"if-none-match", b"").decode("latin-1") or None,
+                    200,
+                )
+                raw = [(k.encode(), v.encode()) for k, v in extra.items()]
+                raw.append((b"content-length", str(len(body)).encode()))
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": raw + self.security,
+                    }
+                )
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": b"" if scope["method"] == "HEAD" else body,
+                    }
+                )
+                return
+        await self.app(scope, receive, send)
