@@ -8,12 +8,17 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
+from server.accounts import Hasher
+from server.boundary import Boundary
 from server.errors import HANDLERS
 from server.http import BodyLimit, PublishedFiles, SecurityHeaders
 from server.live import LiveSite
-from server.routes import api, public
+from server.routes import admin_accounts, admin_auth, admin_home, api, public
 from server.settings import Settings, load_settings
 from server.site import load_theme
 from server.store import Store
@@ -24,9 +29,24 @@ class CaresApp(Starlette):
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
-        inner = TrustedHostMiddleware(super().build_middleware_stack(), settings.host_names)
+        # Admin forms and thumbnails get smaller limits than the global one, which
+        # also bounds an import; multipart framing adds a little to the file itself.
+        uploads = {
+            "/admin/import": settings.max_body_bytes,
+            "/admin/thumbnails/": settings.max_thumbnail_bytes + 64 * 1024,
+        }
+        inner = Boundary(super().build_middleware_stack(), uploads)
+        inner = TrustedHostMiddleware(inner, settings.host_names)
         full = SecurityHeaders(BodyLimit(inner, settings.max_body_bytes), https=settings.https)
         return PublishedFiles(full, self.state, settings.host_names, settings.https)
+
+
+# Mounted at /admin, so a wrong method on an admin address is a 405, never a public page.
+ADMIN_ROUTES = [*admin_home.routes, *admin_auth.routes, *admin_accounts.routes]
+
+
+async def admin_root(request: Request) -> Response:
+    return RedirectResponse("/admin/", status_code=301)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -46,13 +66,23 @@ def create_app(settings: Settings) -> Starlette:
             await store.close()
 
     app = CaresApp(
-        routes=[*api.routes, *public.routes],
+        routes=[
+            *api.routes,
+            Route("/admin", admin_root, methods=["GET", "HEAD"]),
+            Mount("/admin", routes=ADMIN_ROUTES),
+            *public.routes,
+        ],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.theme = load_theme(settings.base_url)
     app.state.live = None
+    app.state.hasher = Hasher(
+        time_cost=settings.argon2_time_cost,
+        memory_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+    )
     return app
 
 

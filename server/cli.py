@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from server import cli_admin
+from server.cli_admin import setup_message
 from server.publishing import PublishResult, publish_directory
 from server.settings import Settings, SettingsError, load_settings
 from server.site import load_theme
@@ -30,9 +32,13 @@ def _describe(result: PublishResult) -> str:
 
 
 async def prepare(settings: Settings) -> str | None:
-    """Create the database and, on first start, seed and publish the default catalogue."""
+    """Create the database and, on first start, seed and publish the default catalogue.
+
+    While no admin account exists, the message also says how to create the first one.
+    """
     store = await Store(settings.db_path).open()
     try:
+        lines = []
         if await store.is_empty():
             theme = load_theme(settings.base_url)
             result = await publish_directory(
@@ -43,8 +49,10 @@ async def prepare(settings: Settings) -> str | None:
                 actor="cares (first start)",
                 note="Default catalogue",
             )
-            return _describe(result)
-        return None
+            lines.append(_describe(result))
+        if setup := await setup_message(store, settings):
+            lines.append(setup)
+        return "\n".join(lines) or None
     finally:
         await store.close()
 
@@ -65,8 +73,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     message = asyncio.run(prepare(settings))
     if message:
-        print(message)
-    print(f"CARES is serving {settings.base_url} (database: {settings.db_path})")
+        print(message, flush=True)
+    print(f"CARES is serving {settings.base_url} (database: {settings.db_path})", flush=True)
     uvicorn.run(
         "server.app:create_app_from_env",
         factory=True,
@@ -112,6 +120,7 @@ def parser() -> argparse.ArgumentParser:
     publish.add_argument("--from", dest="source", help="catalogue folder (default: catalogue/)")
     publish.add_argument("--note", help="what changed, for the version list")
     publish.set_defaults(func=cmd_publish)
+    cli_admin.add_parser(sub)
     return p
 
 

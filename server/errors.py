@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from server import share
+from server.accounts import HashingBusy
+from server.boundary import is_admin_path
 from server.http import file_response
 from server.site import HTML, render_page
 from server.store import StoreBusy
@@ -20,6 +23,7 @@ MESSAGES = {
     404: "There is no page at this address.",
     405: "This address does not accept that kind of request.",
     413: "What was sent is too large.",
+    429: "Too many requests. Please wait a moment and try again.",
     503: "The service is not ready. Please try again in a moment.",
 }
 
@@ -41,6 +45,10 @@ def error_response(
                 {"record": p.record, "field": p.field, "message": p.message} for p in problems
             ]
         return JSONResponse(body, status_code=status, headers=headers)
+    if is_admin_path(request.url.path):
+        from server.admin import render
+
+        return render(request, "error.html", status=status, message=message, problems=problems)
     live = request.app.state.live
     site = live.current if live else None
     if site is None:
@@ -68,6 +76,8 @@ def error_response(
 async def http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = MESSAGES.get(exc.status_code) or exc.detail
+    if is_admin_path(request.url.path) and exc.detail != HTTPStatus(exc.status_code).phrase:
+        message = exc.detail  # admin messages say what to do next
     response = error_response(request, exc.status_code, message)
     if exc.headers:
         response.headers.update(exc.headers)
@@ -85,6 +95,12 @@ async def busy(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def hashing_busy(request: Request, exc: Exception) -> Response:
+    response = error_response(request, 503, str(exc))
+    response.headers["retry-after"] = "2"
+    return response
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, "Something went wrong on our side.")
@@ -94,5 +110,6 @@ HANDLERS = {
     HTTPException: http_exception,
     CatalogueInvalid: invalid_catalogue,
     StoreBusy: busy,
+    HashingBusy: hashing_busy,
     Exception: server_error,
 }

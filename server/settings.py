@@ -43,6 +43,12 @@ class Settings:
     max_body_bytes: int = 8 * 1024 * 1024
     max_connections: int = 1000
     workers: int = 1
+    # argon2id cost (RFC 9106's second recommended profile); lower only for tests.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+    # Largest thumbnail accepted (an import is bounded by max_body_bytes).
+    max_thumbnail_bytes: int = 2 * 1024 * 1024
 
     @property
     def https(self) -> bool:
@@ -101,4 +107,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=_int(env, "CARES_MAX_BODY_BYTES", defaults.max_body_bytes),
         max_connections=_int(env, "CARES_MAX_CONNECTIONS", defaults.max_connections),
         workers=_int(env, "CARES_WORKERS", defaults.workers),
+        argon2_time_cost=_int(env, "CARES_ARGON2_TIME_COST", defaults.argon2_time_cost),
+        argon2_memory_kib=_int(env, "CARES_ARGON2_MEMORY_KIB", defaults.argon2_memory_kib),
+        argon2_parallelism=defaults.argon2_parallelism,
     )

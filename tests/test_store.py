@@ -59,7 +59,7 @@ async def test_draft_round_trips_through_the_store(store):
 
 
 async def test_a_locked_database_gives_try_again_and_writes_nothing(store, monkeypatch):
-    monkeypatch.setattr("server.store.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("server.store.base.BUSY_TIMEOUT_MS", 100)
     other = sqlite3.connect(store.path, timeout=0.1)
     other.execute("BEGIN IMMEDIATE")
     try:

@@ -1,0 +1,89 @@
+"""`cares admin ...` as a real process: the password is read from the terminal, never argv."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+FAST = {"CARES_ARGON2_TIME_COST": "1", "CARES_ARGON2_MEMORY_KIB": "1024"}
+
+
+def cares(*args: str, db: Path, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {**os.environ, "CARES_DB": str(db), "CARES_BASE_URL": "http://testserver", **FAST}
+    # A new session has no controlling terminal, so getpass reads the piped input.
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        start_new_session=True,
+    )
+
+
+def test_admin_create_asks_for_the_password_and_stores_only_a_hash(tmp_path):
+    db = tmp_path / "cli.db"
+    listing = cares("admin", "list", db=db)
+    assert "No admin account exists yet" in listing.stdout and "/admin/setup/" in listing.stdout
+    weak = cares(
+        "admin", "create", "--username", "ana", "--name", "Ana", db=db, stdin="password1234\n" * 3
+    )
+    assert weak.returncode == 1 and "most common passwords" in weak.stderr
+    password = "harbour lights at dusk"
+    made = cares(
+        "admin",
+        "create",
+        "--username",
+        "Ana",
+        "--name",
+        "Ana B.",
+        db=db,
+        stdin=f"{password}\n{password}\n",
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Created publisher 'ana'" in made.stdout
+    with sqlite3.connect(db) as conn:
+        ((username, role, stored),) = conn.execute(
+            "SELECT username, role, password_hash FROM account"
+        )
+    assert (username, role) == ("ana", "publisher")
+    assert stored.startswith("$argon2id$") and password not in stored
+    again = cares(
+        "admin",
+        "create",
+        "--username",
+        "ana",
+        "--name",
+        "A",
+        db=db,
+        stdin=f"{password}\n{password}\n",
+    )
+    assert again.returncode == 1 and "exists already" in again.stderr
+    assert cares("admin", "list", db=db).stdout.startswith("ana\tpublisher\tAna B.")
+
+
+def test_admin_password_resets_and_ends_sessions(tmp_path):
+    db = tmp_path / "cli.db"
+    password = "harbour lights at dusk"
+    cares(
+        "admin",
+        "create",
+        "--username",
+        "ana",
+        "--name",
+        "Ana",
+        db=db,
+        stdin=f"{password}\n{password}\n",
+    )
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO session VALUES ('h', 1, 'c', 0, 0)")
+    new = "quiet river stones"
+    reset = cares("admin", "password", "ana", db=db, stdin=f"{new}\n{new}\n")
+    assert reset.returncode == 0, reset.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM session").fetchone()[0] == 0
