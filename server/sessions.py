@@ -33,7 +33,11 @@ def clock(request: Request) -> float:
 
 
 def client_address(request: Request) -> str:
-    """The client's address for throttling: the socket peer, until a trusted proxy is configured."""
+    """The client's address for throttling.
+
+    The socket peer, which uvicorn replaces with the X-Forwarded-For address only
+    when the request comes from one of CARES_TRUSTED_PROXIES.
+    """
     return request.client.host if request.client else "unknown"
 
 
