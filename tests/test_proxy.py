@@ -97,8 +97,12 @@ class Proxy:
         raise RuntimeError((folder / "error.log").read_text())
 
     def get(self, path: str, host: str = NAME, **kwargs) -> httpx.Response:
+        return self.request("GET", path, host, **kwargs)
+
+    def request(self, method: str, path: str, host: str = NAME, **kwargs) -> httpx.Response:
         with httpx.Client(verify=ssl.create_default_context(cafile=str(self.cert))) as client:
-            return client.get(
+            return client.request(
+                method,
                 f"https://127.0.0.1:{self.https_port}{path}",
                 headers={"host": host, **kwargs.pop("headers", {})},
                 extensions={"sni_hostname": NAME},
@@ -165,3 +169,20 @@ def test_plain_http_redirects_to_https(proxied):
     response = httpx.get(f"http://127.0.0.1:{proxy.http_port}/s/ABCD", headers={"host": NAME})
     assert response.status_code == 301
     assert response.headers["location"] == f"https://{NAME}/s/ABCD"
+
+
+def test_forwarded_addresses_cannot_be_spoofed_through_the_proxy(proxied):
+    """Each attempt claims another address; nginx replaces the claim, so throttling holds."""
+    server, proxy = proxied
+    origin = server.env_extra["CARES_BASE_URL"]
+    statuses = []
+    for n in range(7):
+        response = proxy.request(
+            "POST",
+            "/admin/login",
+            data={"username": f"nobody{n}", "password": "not the password at all"},
+            headers={"origin": origin, "x-forwarded-for": f"203.0.113.{n}"},
+        )
+        statuses.append(response.status_code)
+    assert statuses[:5] == [400] * 5
+    assert statuses[5:] == [429, 429]
