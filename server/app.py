@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -16,7 +17,7 @@ from starlette.types import ASGIApp
 from server.accounts import Hasher
 from server.boundary import Boundary
 from server.errors import HANDLERS
-from server.http import BodyLimit, PublishedFiles, SecurityHeaders
+from server.http import BodyLimit, FailPaths, PublishedFiles, SecurityHeaders
 from server.live import LiveSite
 from server.routes import admin_accounts, admin_auth, admin_home, api, public
 from server.settings import Settings, load_settings
@@ -38,7 +39,10 @@ class CaresApp(Starlette):
         inner = Boundary(super().build_middleware_stack(), uploads)
         inner = TrustedHostMiddleware(inner, settings.host_names)
         full = SecurityHeaders(BodyLimit(inner, settings.max_body_bytes), https=settings.https)
-        return PublishedFiles(full, self.state, settings.host_names, settings.https)
+        published = PublishedFiles(full, self.state, settings.host_names, settings.https)
+        if settings.test_fail_paths:
+            return FailPaths(published, settings.test_fail_paths, settings.https)
+        return published
 
 
 # Mounted at /admin, so a wrong method on an admin address is a 405, never a public page.
@@ -76,6 +80,11 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if settings.test_fail_paths:
+        logging.getLogger("cares").warning(
+            "TEST SETTING CARES_TEST_FAIL_PATHS: answering 500 for %s",
+            ", ".join(settings.test_fail_paths),
+        )
     app.state.theme = load_theme(settings.base_url)
     app.state.live = None
     app.state.hasher = Hasher(

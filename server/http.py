@@ -148,6 +148,29 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> 
     await response(scope, receive, send)
 
 
+class FailPaths:
+    """Test-only: answer 500 for the paths named in CARES_TEST_FAIL_PATHS.
+
+    Lets the browser tests make one file of a published version fail to
+    download from the real server. Installed outside everything, and only
+    when the setting is set.
+    """
+
+    def __init__(self, app: ASGIApp, paths: tuple[str, ...], https: bool) -> None:
+        self.app = app
+        self.paths = frozenset(paths)
+        self.headers = {**security_headers(https), "cache-control": "no-store"}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in self.paths:
+            response = Response(
+                "Failing on purpose (CARES_TEST_FAIL_PATHS).", status_code=500, headers=self.headers
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def _accepts(accept_encoding: str, coding: str) -> bool:
     for part in accept_encoding.split(","):
         name, _, params = part.strip().partition(";")

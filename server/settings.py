@@ -49,6 +49,9 @@ class Settings:
     argon2_parallelism: int = 4
     # Largest thumbnail accepted (an import is bounded by max_body_bytes).
     max_thumbnail_bytes: int = 2 * 1024 * 1024
+    # Test-only: paths the server answers with a 500, to show that a failed
+    # download leaves the offline copy intact. Never set in production.
+    test_fail_paths: tuple[str, ...] = ()
 
     @property
     def https(self) -> bool:
@@ -110,4 +113,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         argon2_time_cost=_int(env, "CARES_ARGON2_TIME_COST", defaults.argon2_time_cost),
         argon2_memory_kib=_int(env, "CARES_ARGON2_MEMORY_KIB", defaults.argon2_memory_kib),
         argon2_parallelism=defaults.argon2_parallelism,
+        # Paths are case-sensitive: not _list, which lower-cases.
+        test_fail_paths=tuple(
+            p.strip() for p in env.get("CARES_TEST_FAIL_PATHS", "").split(",") if p.strip()
+        ),
     )
