@@ -45,3 +45,13 @@ def translations(lang: str) -> gettext.NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(fp=buffer)
+
+
+def count_texts(lang: str, singular: str, plural: str, upto: int) -> list[str]:
+    """`ngettext` for every count from 0 to `upto`, for counts a page makes itself.
+
+    Exact for every language's plural rules (Arabic has six forms), with no
+    plural logic in the browser.
+    """
+    t = translations(lang)
+    return [t.ngettext(singular, plural, n) % {"num": n} for n in range(upto + 1)]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from server.catalogue import Catalogue, Need, Service, Text, Video
 
 _WORD = re.compile(r"\w+")
+SEARCH_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def _texts(text: Text | None, lang: str) -> str:
     return " ".join({text.get(lang, ""), text.get("en", "")})
 
 
-def search(catalogue: Catalogue, query: str, lang: str, limit: int = 50) -> list[Hit]:
+def search(catalogue: Catalogue, query: str, lang: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     """Records where every word of the query appears; names weigh most."""
     words = [fold(w) for w in _WORD.findall(query)][:10]
     if not words:

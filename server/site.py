@@ -38,7 +38,8 @@ from server.catalogue import (
     catalogue_to_dict,
     localized,
 )
-from server.i18n import babel_locale, html_lang, translations
+from server.i18n import babel_locale, count_texts, html_lang, translations
+from server.search import SEARCH_LIMIT
 from server.store import SiteFile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ class StaticFile:
     path: str
     body: bytes
     content_type: str
+    offline: str | None = COMMON
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,9 @@ def environment(lang: str) -> Environment:
         ),
         html_lang=html_lang,
         minutes=lambda seconds: max(1, round(seconds / 60)),
+        count_texts=lambda singular, plural, lang=lang: count_texts(
+            lang, singular, plural, SEARCH_LIMIT
+        ),
     )
     return env
 
@@ -189,7 +194,9 @@ class Renderer:
         )
         files.append(Rendered("/api/catalogue", JSON, data.encode()))
         files += [Rendered(a.url, a.content_type, a.body) for a in self.theme.assets.all()]
-        files += [Rendered(s.path, s.content_type, s.body) for s in self.theme.statics]
+        files += [
+            Rendered(s.path, s.content_type, s.body, offline=s.offline) for s in self.theme.statics
+        ]
         files.append(self.offline_manifest(files, version_id, content_hash))
         return files
 
@@ -275,7 +282,14 @@ class Renderer:
             )
         )
         files.append(
-            self.page(lang, "find.html", share.fixed_path(lang, "find"), query="", results=None)
+            self.page(
+                lang,
+                "find.html",
+                share.fixed_path(lang, "find"),
+                query="",
+                results=None,
+                cards=self.search_cards(),
+            )
         )
         files.append(self.page(lang, "about.html", share.fixed_path(lang, "about")))
         files.append(
@@ -295,6 +309,15 @@ class Renderer:
                     Rendered(share.qr_path(lang, record.code), SVG, _svg_file(svg), offline=lang)
                 )
         return files
+
+    def search_cards(self) -> list[tuple[str, Need | Service | Video]]:
+        """Every record a search can find (see server/search.py), for the in-page search."""
+        cat = self.catalogue
+        return [
+            *(("need", n) for n in cat.needs),
+            *(("service", s) for s in cat.services if s.status != "inactive"),
+            *(("video", v) for v in cat.videos),
+        ]
 
     def record_page(self, lang: str, record: Need | Service | Video | Collection) -> Rendered:
         path = share.page_path(lang, record.code)
@@ -381,8 +404,8 @@ STATIC_TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 ROOT_FILES = {
-    "manifest.json": "application/manifest+json",
-    "service-worker.js": "text/javascript; charset=utf-8",
+    "manifest.json": ("application/manifest+json", COMMON),
+    "service-worker.js": ("text/javascript; charset=utf-8", None),
 }
 
 
@@ -391,9 +414,10 @@ def load_theme(base_url: str) -> Theme:
     """Build the assets and gather the static files this build of the code serves."""
     from server.assets import build_assets
 
+    # The worker script is fetched by the browser itself, never from a cache.
     statics = [
-        StaticFile(f"/{name}", (ROOT / name).read_bytes(), ctype)
-        for name, ctype in ROOT_FILES.items()
+        StaticFile(f"/{name}", (ROOT / name).read_bytes(), ctype, offline)
+        for name, (ctype, offline) in ROOT_FILES.items()
     ]
     for folder in ("icons", "vendor"):
         for path in sorted((ROOT / "pwa" / "static" / folder).glob("*")):
