@@ -24,11 +24,16 @@ async def test_the_offline_set_is_every_public_file_and_nothing_else(client, app
     manifest = await offline_manifest(client)
     common = {path for path, _ in manifest["files"]["common"]}
     english = {path for path, _ in manifest["files"]["en"]}
-    assert manifest["languages"] == ["en"] and set(manifest["files"]) == {"common", "en"}
+    assert set(manifest["files"]) == {"common", *manifest["languages"]}
+    assert manifest["languages"] == ["en", "fr", "ar", "es"]
     assert {"/", "/numbers", "/find", "/about", "/offline"} <= english
     catalogue = app.state.live.current.catalogue
     for code in catalogue.by_code:
         assert {f"/s/{code}", f"/qr/{code}.svg"} <= english
+    for lang in ("fr", "ar", "es"):
+        group = {path for path, _ in manifest["files"][lang]}
+        assert {f"/{lang}/", f"/{lang}/numbers", f"/{lang}/find", f"/{lang}/offline"} <= group
+        assert {p.replace(f"/{lang}/", "/", 1) for p in group} == english
     assert "/api/catalogue" in common and "/manifest.json" in common
     assert {p for p in common if p.startswith("/static/gen/")} == {
         app.state.theme.assets.css.url,
@@ -41,7 +46,7 @@ async def test_the_offline_set_is_every_public_file_and_nothing_else(client, app
         "/static/icons/maskable-512.png",
         "/static/icons/apple-touch-icon.png",
     }
-    everything = common | english
+    everything = {path for group in manifest["files"].values() for path, _ in group}
     assert not everything & {"/service-worker.js", "/api/offline.json", "/api/version", "/404"}
     assert not [p for p in everything if p.startswith("/admin") or "?" in p]
 

@@ -64,7 +64,7 @@
     if (input) input.value = query;
     fetch('/api/catalogue')
       .then((response) => response.json())
-      .then((doc) => show(search(doc, document.documentElement.lang, counts.length - 1), counts))
+      .then((doc) => show(search(doc, cards.dataset.lang, counts.length - 1), counts))
       .catch(() => {});
   }
 }

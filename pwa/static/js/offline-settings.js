@@ -24,7 +24,7 @@
 
   if (panel && worker && window.isSecureContext) {
     const boxes = [...panel.querySelectorAll('[data-offline-language]')];
-    const pageLanguage = document.documentElement.lang;
+    const pageLanguage = document.documentElement.lang.split('-')[0];
     panel.hidden = false;
 
     worker.addEventListener('message', ({ data }) => {
