@@ -11,8 +11,9 @@ from pathlib import Path
 
 from server import cli_admin
 from server.cli_admin import setup_message
+from server.export import ExportError, ExportReport, export_static
 from server.publishing import PublishResult, publish_directory
-from server.settings import Settings, SettingsError, load_settings
+from server.settings import Settings, SettingsError, load_settings, parse_origin
 from server.site import load_theme
 from server.store import Store, StoreBusy
 from server.validation import CatalogueInvalid
@@ -108,6 +109,29 @@ def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _export(settings: Settings, folder: Path, base_url: str) -> ExportReport:
+    store = await Store(settings.db_path).open()
+    try:
+        return await export_static(store, folder, base_url)
+    finally:
+        await store.close()
+
+
+def cmd_export_static(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        base_url = parse_origin(args.base_url) if args.base_url else settings.base_url
+        report = asyncio.run(_export(settings, Path(args.folder), base_url))
+    except (ExportError, SettingsError) as exc:
+        print(f"Not exported: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Exported version {report.version} for {base_url}: {report.files} files,"
+        f" {report.bytes:,} bytes, in {report.folder}."
+        f" Serve it with {report.folder / 'nginx.conf'} or any server that reads _headers."
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cares", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -120,6 +144,14 @@ def parser() -> argparse.ArgumentParser:
     publish.add_argument("--from", dest="source", help="catalogue folder (default: catalogue/)")
     publish.add_argument("--note", help="what changed, for the version list")
     publish.set_defaults(func=cmd_publish)
+    export = sub.add_parser(
+        "export-static", help="write the published version as a static site for a CDN"
+    )
+    export.add_argument("folder", help="an empty or new folder")
+    export.add_argument(
+        "--base-url", help="the static site's public origin (default: CARES_BASE_URL)"
+    )
+    export.set_defaults(func=cmd_export_static)
     cli_admin.add_parser(sub)
     return p
 

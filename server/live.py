@@ -29,6 +29,16 @@ class ServedFile:
     offline: str | None
 
 
+def version_payload(version: VersionInfo, offline_hash: str) -> dict[str, object]:
+    """The answer of /api/version: which version is published and where its offline set is."""
+    return {
+        "version": version.id,
+        "content_hash": version.content_hash,
+        "published_at": version.published_at,
+        "offline_manifest": {"url": "/api/offline.json", "etag": offline_hash},
+    }
+
+
 @dataclass(frozen=True)
 class PublicSite:
     version: VersionInfo

@@ -67,7 +67,8 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _base_url(value: str) -> str:
+def parse_origin(value: str) -> str:
+    """An http(s) origin with no path, or SettingsError."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError(f"CARES_BASE_URL must be an http(s) URL, not {value!r}")
@@ -95,7 +96,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     host = env.get("CARES_HOST", "127.0.0.1")
     port = _int(env, "CARES_PORT", 8000)
-    base = _base_url(env.get("CARES_BASE_URL") or f"http://{host}:{port}")
+    base = parse_origin(env.get("CARES_BASE_URL") or f"http://{host}:{port}")
     defaults = Settings()
     return Settings(
         db_path=Path(env.get("CARES_DB", str(defaults.db_path))),

@@ -8,20 +8,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.live import version_payload
 from server.routes.public import current_site
 
 
 async def version(request: Request) -> Response:
     site = current_site(request)
-    v = site.version
     offline = site.files["/api/offline.json"]
     return JSONResponse(
-        {
-            "version": v.id,
-            "content_hash": v.content_hash,
-            "published_at": v.published_at,
-            "offline_manifest": {"url": offline.path, "etag": offline.etag.strip('"')},
-        },
+        version_payload(site.version, offline.etag.strip('"')),
         headers={"cache-control": "no-cache"},
     )
 
