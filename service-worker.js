@@ -19,6 +19,7 @@ const LANGUAGES = ['en', 'fr', 'ar', 'es'];
 const DEFAULT_LANGUAGE = 'en';
 const NEVER_CACHED = /^\/admin(\/|$)/;
 const PARALLEL = 4;
+const PROGRESS_EVERY_MS = 100;
 const OPEN_CHECK_EVERY_MS = 60 * 1000;
 
 let running = null;
@@ -138,6 +139,7 @@ const update = async (report) => {
   const entries = [...set.files.common, ...languages.flatMap((lang) => set.files[lang] || [])];
   const total = entries.length;
   const counts = { done: 0, fetched: 0, copied: 0, bytes: 0 };
+  let told = Date.now();
   await tell({ type: 'progress', done: 0, total });
   await runPool(entries, async ([path, hash]) => {
     if (!(await cache.match(path))) {
@@ -153,7 +155,10 @@ const update = async (report) => {
       }
     }
     counts.done += 1;
-    await tell({ type: 'progress', done: counts.done, total });
+    if (Date.now() - told > PROGRESS_EVERY_MS || counts.done === total) {
+      told = Date.now();
+      await tell({ type: 'progress', done: counts.done, total });
+    }
   });
   await cache.put(SET_KEY, setResponse);
   const wanted = new Set([SET_KEY, ...entries.map(([path]) => path)]);
