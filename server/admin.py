@@ -19,6 +19,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from server.accounts import ROLE_NAMES, Role
 from server.assets import admin_css
 from server.catalogue import LANGUAGES, RTL_LANGUAGES
+from server.forms import rows_for_form
+from server.record_forms import display_name
 from server.sessions import csrf_ok, load_session, same_origin
 from server.store import Store
 from server.store.accounts import Session
@@ -51,6 +53,8 @@ def environment() -> Environment:
         rtl=RTL_LANGUAGES,
         role_names=ROLE_NAMES,
         when=_when,
+        rows_for_form=rows_for_form,
+        display_name=display_name,
     )
     return env
 
@@ -119,7 +123,11 @@ def admin_view(role: Role = "editor") -> Callable[[View], View]:
                 request.state.form = form
             if role == "publisher" and not session.account.can_publish:
                 raise Forbidden("Only publishers can do this.")
-            return await view(request)
+            try:
+                return await view(request)
+            finally:
+                if request.method == "POST":
+                    await request.state.form.close()  # uploaded files' temporary copies
 
         return handler
 

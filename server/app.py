@@ -19,7 +19,15 @@ from server.boundary import Boundary
 from server.errors import HANDLERS
 from server.http import BodyLimit, FailPaths, PublishedFiles, SecurityHeaders
 from server.live import LiveSite
-from server.routes import admin_accounts, admin_auth, admin_home, api, public
+from server.routes import (
+    admin_accounts,
+    admin_auth,
+    admin_home,
+    admin_media,
+    admin_records,
+    api,
+    public,
+)
 from server.settings import Settings, load_settings
 from server.site import load_theme
 from server.store import Store
@@ -46,7 +54,14 @@ class CaresApp(Starlette):
 
 
 # Mounted at /admin, so a wrong method on an admin address is a 405, never a public page.
-ADMIN_ROUTES = [*admin_home.routes, *admin_auth.routes, *admin_accounts.routes]
+ADMIN_ROUTES = [
+    *admin_home.routes,
+    *admin_auth.routes,
+    *admin_accounts.routes,
+    *admin_media.routes,
+    # Last: its /{kind} addresses would otherwise catch the pages above.
+    *admin_records.routes,
+]
 
 
 async def admin_root(request: Request) -> Response:

@@ -26,6 +26,7 @@ async def render_files(
     """Render and compress the site off the event loop, reusing stored QR codes and blobs."""
     renderer = Renderer(catalogue, theme, {})
     renderer.qr_cache = await store.qr_svgs(renderer.qr_texts())
+    renderer.media = await store.media_files(renderer.media_names())
     rendered = await asyncio.to_thread(renderer.render, version_id, catalogue.content_hash)
     known = await store.known_blobs(f.body_hash for f in rendered)
     files = await asyncio.to_thread(compress, rendered, known)

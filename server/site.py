@@ -170,12 +170,17 @@ class Renderer:
         self.theme = theme
         self.qr_cache = qr_cache
         self.qr_new: dict[str, str] = {}
+        # Uploaded images the pages show (video thumbnails): {name: (type, bytes)}.
+        self.media: dict[str, tuple[str, bytes]] = {}
 
     def qr(self, text: str) -> str:
         svg = self.qr_cache.get(text) or self.qr_new.get(text)
         if svg is None:
             svg = self.qr_new[text] = share.qr_svg(text)
         return svg
+
+    def media_names(self) -> list[str]:
+        return sorted({v.thumbnail for v in self.catalogue.videos if v.thumbnail})
 
     def qr_texts(self) -> list[str]:
         base = self.theme.base_url
@@ -197,6 +202,7 @@ class Renderer:
         files += [
             Rendered(s.path, s.content_type, s.body, offline=s.offline) for s in self.theme.statics
         ]
+        files += [Rendered(f"/media/{name}", t, body) for name, (t, body) in self.media.items()]
         files.append(self.offline_manifest(files, version_id, content_hash))
         return files
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -51,10 +53,16 @@ class AdminClient:
         **kwargs: Any,
     ) -> httpx.Response:
         if isinstance(data, list):
+            # Repeated names in order, as a browser sends a form.
             fields = [*data, ("csrf", self.csrf)] if csrf else data
+            kwargs["content"] = urlencode(fields)
+            extra = {"content-type": "application/x-www-form-urlencoded", **(headers or {})}
+            response = await self.http.post(path, headers=self.headers(extra), **kwargs)
         else:
-            fields = {**(data or {}), **({"csrf": self.csrf} if csrf else {})}
-        response = await self.http.post(path, data=fields, headers=self.headers(headers), **kwargs)
+            form = {**(data or {}), **({"csrf": self.csrf} if csrf else {})}
+            response = await self.http.post(
+                path, data=form, headers=self.headers(headers), **kwargs
+            )
         if (cookie := cookie_from(response)) is not None:
             self.cookie = cookie or None
         return response
@@ -72,3 +80,67 @@ class AdminClient:
         match = _CSRF.search(page.text)
         assert match, page.text[:500]
         self.csrf = match[1]
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action = action
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._select_value: str | None = None
+        self._textarea: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("action") == self.action
+        if not self.inside:
+            return
+        if tag == "input" and a.get("name") and a.get("type") not in ("file", "submit"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self._select, self._select_value = a.get("name"), None
+        elif tag == "option" and self._select is not None:
+            # The selected option, or else the first one, as a browser sends it.
+            if "selected" in a or self._select_value is None:
+                self._select_value = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea, self._text = a.get("name"), ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select is not None:
+            self.fields.append((self._select, self._select_value or ""))
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.fields.append((self._textarea, self._text.removeprefix("\n")))
+            self._textarea = None
+
+
+def form_fields(html: str, action: str) -> list[tuple[str, str]]:
+    """What a browser would submit from the form posting to `action`, unchanged."""
+    reader = _FormReader(action)
+    reader.feed(html)
+    return reader.fields
+
+
+def with_values(fields: list[tuple[str, str]], **changes: str) -> list[tuple[str, str]]:
+    """The same fields with some values replaced (keys use __ for '.', _I_ for '[I]')."""
+    wanted = {_name(k): v for k, v in changes.items()}
+    out = [(n, wanted.get(n, v)) for n, v in fields]
+    present = {n for n, _ in fields}
+    return out + [(n, v) for n, v in wanted.items() if n not in present]
+
+
+def _name(key: str) -> str:
+    return re.sub(r"_(\d+)_", r"[\1]", key).replace("__", ".")

@@ -7,6 +7,7 @@ Every write is one transaction; commits are durable (``synchronous=FULL``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,11 +15,10 @@ from typing import Any
 
 import aiosqlite
 
-from server.catalogue import FORMAT, KINDS, SHARED_KINDS
 from server.store.accounts import AccountStore
-from server.store.audit import AuditStore
+from server.store.audit import AuditEntry, AuditStore, write_audit
 from server.store.base import BUSY_TIMEOUT_MS, StoreBusy, _json, utc_now
-from server.validation import CatalogueInvalid, Problem
+from server.store.drafts import DraftStore, _check_codes, _register_codes, write_draft
 
 __all__ = ["BUSY_TIMEOUT_MS", "SiteFile", "Store", "StoreBusy", "VersionInfo", "utc_now"]
 RENDERS_KEPT = 3
@@ -48,40 +48,13 @@ class SiteFile:
     br: bytes | None
 
 
-class Store(AccountStore, AuditStore):
+class Store(DraftStore, AccountStore, AuditStore):
     async def is_empty(self) -> bool:
         """True when there is neither a draft nor a published version."""
         row = await self._one(
             "SELECT (SELECT count(*) FROM record) + (SELECT count(*) FROM version)"
         )
         return row[0] == 0
-
-    async def draft_document(self) -> dict[str, Any] | None:
-        """The draft as a catalogue document, or None when there is no draft."""
-        rows = await self._all("SELECT kind, data FROM record ORDER BY kind, position")
-        if not rows:
-            return None
-        doc: dict[str, Any] = {"format": FORMAT, "site": None, **{kind: [] for kind in KINDS}}
-        for kind, data in rows:
-            if kind == "site":
-                doc["site"] = json.loads(data)
-            else:
-                doc[kind].append(json.loads(data))
-        return doc
-
-    async def replace_draft(self, doc: dict[str, Any], actor: str | None) -> None:
-        """Replace the whole draft with a validated document, in one transaction."""
-        now = utc_now()
-        async with self.transaction() as db:
-            await _check_codes(db, doc)
-            await db.execute("DELETE FROM record")
-            rows = [("site", "site", 0, doc["site"])]
-            rows += [(kind, r["id"], i, r) for kind in KINDS for i, r in enumerate(doc[kind])]
-            await db.executemany(
-                "INSERT INTO record (kind, id, position, data, updated_at, updated_by)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(k, rid, pos, _json(data), now, actor) for k, rid, pos, data in rows],
-            )
 
     # --- published versions ---------------------------------------------------
 
@@ -118,11 +91,15 @@ class Store(AccountStore, AuditStore):
         build: str,
         files: list[SiteFile],
         qr_new: dict[str, str],
+        audit: AuditEntry | None = None,
+        reset_draft: bool = False,
     ) -> VersionInfo | None:
         """Store a new immutable version and its rendered files in one durable transaction.
 
         Returns None (and writes nothing) when another publish got in first, that is
-        when the newest version is no longer `expected_latest`.
+        when the newest version is no longer `expected_latest`. The audit entry (its
+        record id set to the new version's number) and, for a rollback, the draft
+        reset to the published content are part of the same transaction.
         """
         async with self.transaction() as db:
             row = await (await db.execute("SELECT coalesce(max(id), 0) FROM version")).fetchone()
@@ -141,6 +118,10 @@ class Store(AccountStore, AuditStore):
                 "INSERT OR IGNORE INTO qr_svg (text, svg) VALUES (?, ?)", list(qr_new.items())
             )
             await _prune_renders(db, build)
+            if audit is not None:
+                await write_audit(db, dataclasses.replace(audit, record_id=str(version_id)))
+            if reset_draft:
+                await write_draft(db, doc, actor)
             cursor = await db.execute(
                 f"SELECT {_VERSION_COLUMNS} FROM version WHERE id = ?", (version_id,)
             )
@@ -196,45 +177,6 @@ class Store(AccountStore, AuditStore):
 
 
 _VERSION_COLUMNS = "id, content_hash, published_at, published_by, note, rollback_of"
-
-
-async def _check_codes(db: aiosqlite.Connection, doc: dict[str, Any]) -> None:
-    """Refuse a document that would give a short code a new meaning."""
-    problems = []
-    rows = await (await db.execute("SELECT code, kind, record_id FROM short_code")).fetchall()
-    owners = {code: (kind, rid) for code, kind, rid in rows}
-    codes_of = {(kind, rid): code for code, kind, rid in rows}
-    for kind in SHARED_KINDS.values():
-        for record in doc[kind]:
-            owner = owners.get(record["code"])
-            if owner and owner != (kind, record["id"]):
-                problems.append(
-                    Problem(
-                        f"{kind}/{record['id']}",
-                        "code",
-                        f"{record['code']} already belongs to {owner[0]}/{owner[1]}; "
-                        "short codes never change meaning",
-                    )
-                )
-            old = codes_of.get((kind, record["id"]))
-            if old and old != record["code"]:
-                problems.append(
-                    Problem(
-                        f"{kind}/{record['id']}",
-                        "code",
-                        f"was published as {old}; a record keeps its short code",
-                    )
-                )
-    if problems:
-        raise CatalogueInvalid(problems)
-
-
-async def _register_codes(db: aiosqlite.Connection, doc: dict[str, Any]) -> None:
-    now = utc_now()
-    await db.executemany(
-        "INSERT OR IGNORE INTO short_code (code, kind, record_id, created_at) VALUES (?, ?, ?, ?)",
-        [(r["code"], kind, r["id"], now) for kind in SHARED_KINDS.values() for r in doc[kind]],
-    )
 
 
 async def _insert_files(
