@@ -36,7 +36,6 @@ async def _refuse(request: Request, message: str, status: int = 400) -> Response
 
 @admin_view()
 async def upload(request: Request) -> Response:
-    request.path_params["kind"] = "videos"
     row = await _current(request, "videos")
     form = request.state.form
     revision = str(form.get("revision", ""))
@@ -61,7 +60,6 @@ async def upload(request: Request) -> Response:
 
 @admin_view()
 async def remove(request: Request) -> Response:
-    request.path_params["kind"] = "videos"
     row = await _current(request, "videos")
     revision = str(request.state.form.get("revision", ""))
     record = {**row.data, "thumbnail": None}

@@ -28,7 +28,8 @@ VERIFIABLE = ("services", "videos")
 
 
 def _kind(request: Request) -> str:
-    kind = request.path_params.get("kind", "site")
+    """The kind of record an address is about: /admin/<kind>/..."""
+    kind = request.url.path.split("/")[2]
     if kind not in EDITABLE:
         raise HTTPException(404)
     return kind
@@ -240,11 +241,13 @@ async def verify(request: Request) -> Response:
     )
 
 
-routes = [
-    Route("/site", edit, methods=["GET", "POST"]),
-    Route("/{kind:str}", list_records, methods=["GET"]),
-    Route("/{kind:str}/new", edit, methods=["GET", "POST"]),
-    Route("/{kind:str}/{id:str}", edit, methods=["GET", "POST"]),
-    Route("/{kind:str}/{id:str}/delete", delete, methods=["POST"]),
-    Route("/{kind:str}/{id:str}/verify", verify, methods=["POST"]),
-]
+routes = [Route("/site", edit, methods=["GET", "POST"])]
+# One set of addresses per kind, so a wrong method on any admin address is a 405.
+for _k in KINDS:
+    routes += [
+        Route(f"/{_k}", list_records, methods=["GET"]),
+        Route(f"/{_k}/new", edit, methods=["GET", "POST"]),
+        Route(f"/{_k}/{{id:str}}", edit, methods=["GET", "POST"]),
+        Route(f"/{_k}/{{id:str}}/delete", delete, methods=["POST"]),
+        Route(f"/{_k}/{{id:str}}/verify", verify, methods=["POST"]),
+    ]
