@@ -21,10 +21,12 @@ from server.http import BodyLimit, FailPaths, PublishedFiles, SecurityHeaders
 from server.live import LiveSite
 from server.routes import (
     admin_accounts,
+    admin_audit,
     admin_auth,
     admin_home,
     admin_media,
     admin_records,
+    admin_versions,
     api,
     public,
 )
@@ -59,6 +61,8 @@ ADMIN_ROUTES = [
     *admin_auth.routes,
     *admin_accounts.routes,
     *admin_media.routes,
+    *admin_versions.routes,
+    *admin_audit.routes,
     # Last: its /{kind} addresses would otherwise catch the pages above.
     *admin_records.routes,
 ]

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from server.catalogue import Catalogue, build_catalogue, catalogue_to_dict, read_catalogue_dir
+from server.diff import describe, document_changes, trimmed
 from server.settings import Settings
 from server.site import Renderer, Theme, compress
 from server.store import SiteFile, Store, StoreBusy, VersionInfo
+from server.store.audit import AuditEntry
 from server.validation import CatalogueInvalid, Problem, validate_catalogue
 
 
@@ -47,6 +49,8 @@ async def publish_document(
 
     Publishing content identical to the newest version creates nothing and
     returns that version, so two publishers pressing at once make one version.
+    The audit entry (with what changed) is written in the same transaction; a
+    rollback also resets the draft to the content it publishes.
     """
     catalogue = validate_catalogue(doc, settings.video_hosts)
     latest = await store.latest_version()
@@ -54,8 +58,23 @@ async def publish_document(
         return PublishResult(latest, created=False)
     expected = latest.id if latest else 0
     files, qr_new = await render_files(store, catalogue, theme, expected + 1)
+    published = catalogue_to_dict(catalogue)
+    previous = await store.version_document(latest.id) if latest else None
+    changes = document_changes(previous, published)
+    audit = AuditEntry(
+        actor,
+        "rollback" if rollback_of is not None else "publish",
+        "version",
+        None,
+        {
+            "note": note or "",
+            "changes": trimmed(changes),
+            "summary": describe(changes),
+            **({"rollback_of": rollback_of} if rollback_of is not None else {}),
+        },
+    )
     version = await store.insert_version(
-        catalogue_to_dict(catalogue),
+        published,
         catalogue.content_hash,
         actor=actor,
         note=note,
@@ -64,6 +83,8 @@ async def publish_document(
         build=theme.build,
         files=files,
         qr_new=qr_new,
+        audit=audit,
+        reset_draft=rollback_of is not None,
     )
     if version is None:
         newest = await store.latest_version()
@@ -94,7 +115,12 @@ async def publish_directory(
     """Replace the draft with the files in `folder` and publish it (all or nothing)."""
     doc = read_catalogue_dir(folder)
     catalogue = validate_catalogue(doc, settings.video_hosts)
-    await store.replace_draft(catalogue_to_dict(catalogue), actor)
+    new_draft = catalogue_to_dict(catalogue)
+    changes = document_changes(await store.draft_document(), new_draft)
+    audit = AuditEntry(
+        actor, "import", "catalogue", None, {"from": str(folder), "changes": trimmed(changes)}
+    )
+    await store.replace_draft(new_draft, actor, audit if changes else None)
     return await publish_draft(store, theme, settings, actor=actor, note=note)
 
 

@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from server import __version__, share
 from server.assets import Assets
 from server.catalogue import (
+    DEFAULT_LANGUAGE,
     RTL_LANGUAGES,
     SHARED_KINDS,
     Catalogue,
@@ -315,6 +316,40 @@ class Renderer:
                     Rendered(share.qr_path(lang, record.code), SVG, _svg_file(svg), offline=lang)
                 )
         return files
+
+    def render_path(self, path: str) -> Rendered | None:
+        """Render the one public file at `path` (a page or a QR code), None when there is none.
+
+        The admin's preview uses it: the draft shown exactly as publishing would render it.
+        """
+        cat = self.catalogue
+        lang = DEFAULT_LANGUAGE
+        for code in cat.site.languages:
+            prefix = share.lang_prefix(code)
+            if prefix and path.startswith(prefix + "/"):
+                lang = code
+        rest = path.removeprefix(share.lang_prefix(lang))
+        if rest == "/":
+            return self.page(lang, "home.html", path, needs=cat.needs, full_strip=True)
+        fixed = {
+            "/numbers": ("numbers.html", {"hotlines": cat.hotline_services()}),
+            "/find": ("find.html", {"query": "", "results": None, "cards": self.search_cards()}),
+            "/about": ("about.html", {}),
+            "/offline": ("offline.html", {"full_strip": True}),
+        }
+        if rest in fixed:
+            template, context = fixed[rest]
+            return self.page(lang, template, path, **context)
+        kind, _, code = rest.strip("/").partition("/")
+        if kind == "qr" and code.endswith(".svg"):
+            code = code.removesuffix(".svg")
+        record = cat.by_code.get(code)
+        if record is None or kind not in ("s", "qr"):
+            return None
+        if kind == "qr":
+            url = share.absolute(self.theme.base_url, share.page_path(lang, code))
+            return Rendered(path, SVG, _svg_file(self.qr(url)))
+        return self.record_page(lang, record)
 
     def search_cards(self) -> list[tuple[str, Need | Service | Video]]:
         """Every record a search can find (see server/search.py), for the in-page search."""
