@@ -26,6 +26,7 @@ from server.routes import (
     admin_home,
     admin_media,
     admin_records,
+    admin_transfer,
     admin_versions,
     api,
     public,
@@ -63,6 +64,7 @@ ADMIN_ROUTES = [
     *admin_media.routes,
     *admin_versions.routes,
     *admin_audit.routes,
+    *admin_transfer.routes,
     # Last: its /{kind} addresses would otherwise catch the pages above.
     *admin_records.routes,
 ]

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from server import cli_admin
+from server import cli_admin, cli_data
 from server.cli_admin import setup_message
 from server.export import ExportError, ExportReport, export_static
 from server.publishing import PublishResult, publish_directory
@@ -153,6 +153,7 @@ def parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(func=cmd_export_static)
     cli_admin.add_parser(sub)
+    cli_data.add_parsers(sub)
     return p
 
 

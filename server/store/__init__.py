@@ -17,8 +17,10 @@ import aiosqlite
 
 from server.store.accounts import AccountStore
 from server.store.audit import AuditEntry, AuditStore, write_audit
+from server.store.backup import BackupStore
 from server.store.base import BUSY_TIMEOUT_MS, StoreBusy, _json, utc_now
 from server.store.drafts import DraftStore, _check_codes, _register_codes, write_draft
+from server.store.imports import ImportStore
 
 __all__ = ["BUSY_TIMEOUT_MS", "SiteFile", "Store", "StoreBusy", "VersionInfo", "utc_now"]
 RENDERS_KEPT = 3
@@ -48,7 +50,7 @@ class SiteFile:
     br: bytes | None
 
 
-class Store(DraftStore, AccountStore, AuditStore):
+class Store(DraftStore, ImportStore, AccountStore, AuditStore, BackupStore):
     async def is_empty(self) -> bool:
         """True when there is neither a draft nor a published version."""
         row = await self._one(
