@@ -7,6 +7,7 @@ NaN, bounded depth), checked whole, and described before anything changes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -102,9 +103,10 @@ async def plan_import(
         if draft is None:
             raise _refuse("an HSDS import adds to the draft, and there is no draft yet")
         today = today or datetime.now(UTC).date().isoformat()
-        new, warnings = merge_hsds(draft, data, today)
+        new, warnings = await asyncio.to_thread(merge_hsds, draft, data, today)
         await store.assign_codes(new)
-    catalogue = validate_catalogue(new, settings.video_hosts)
+    # Checking a big catalogue takes a while: off the event loop, so pages keep being served.
+    catalogue = await asyncio.to_thread(validate_catalogue, new, settings.video_hosts)
     document = catalogue_to_dict(catalogue)
     await store.check_codes(document)
     changes = document_changes(draft, document)
@@ -129,7 +131,7 @@ async def export_document(
         doc = await store.version_document(latest.id) if latest else None
     if doc is None:
         raise _refuse(f"there is no {source} catalogue to export")
-    catalogue = validate_catalogue(doc, settings.video_hosts)
+    catalogue = await asyncio.to_thread(validate_catalogue, doc, settings.video_hosts)
     return catalogue_to_dict(catalogue) if fmt == "cares" else to_hsds(catalogue)
 
 

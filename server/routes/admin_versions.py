@@ -6,6 +6,7 @@ changed by someone else in the meantime is never published unseen.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -66,7 +67,9 @@ async def _draft_state(request: Request) -> dict[str, Any]:
     problems = []
     if draft is not None:
         try:
-            validate_catalogue(draft, request.app.state.settings.video_hosts)
+            await asyncio.to_thread(
+                validate_catalogue, draft, request.app.state.settings.video_hosts
+            )
         except CatalogueInvalid as invalid:
             problems = invalid.problems
     changes = document_changes(published, draft) if draft else {}
@@ -205,7 +208,8 @@ async def preview(request: Request) -> Response:
     key = draft_hash(doc)
     cached = getattr(request.app.state, "preview", None)
     if cached is None or cached[0] != key:
-        catalogue = validate_catalogue(doc, request.app.state.settings.video_hosts)
+        hosts = request.app.state.settings.video_hosts
+        catalogue = await asyncio.to_thread(validate_catalogue, doc, hosts)
         renderer = Renderer(catalogue, request.app.state.theme, {})
         cached = request.app.state.preview = (key, renderer)
     renderer = cached[1]
