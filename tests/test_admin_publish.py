@@ -8,6 +8,7 @@ import sqlite3
 
 import httpx
 
+from server.site import load_theme
 from tests.admin_client import PASSWORD, AdminClient, form_fields, with_values
 from tests.conftest import make_account, new_client
 
@@ -233,3 +234,25 @@ async def test_audit_log_lists_and_filters(app, admin):
     assert bad.status_code == 400 and "Use a date like" in bad.text
     table = re.search(r"<table class=\"list\" data-audit>.*?</table>", page.text, re.S)[0]
     assert PASSWORD not in table and admin.csrf not in table and admin.cookie not in table
+
+
+async def test_versions_published_before_summaries_were_recorded_still_say_what_changed(app, admin):
+    store = app.state.store
+    doc = await store.version_document(1)
+    doc["services"][0]["alert"] = {"en": "Published by an older build"}
+
+    theme = load_theme(app.state.settings.base_url)
+    # An older build stored versions with no audit summary.
+    await store.insert_version(
+        doc,
+        "f" * 64,
+        actor="old build",
+        note=None,
+        expected_latest=1,
+        build=theme.build,
+        files=[],
+        qr_new={},
+    )
+    listing = await admin.get("/admin/versions")
+    row = re.search(r'<tr data-version="2">.*?</tr>', listing.text, re.S)[0]
+    assert f"services: 1 changed ({doc['services'][0]['id']})" in row

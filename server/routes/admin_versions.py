@@ -49,13 +49,20 @@ def _note(request: Request) -> str | None:
 
 
 async def _version_rows(request: Request, versions: list[VersionInfo]) -> list[VersionRow]:
-    """Each shown version with a one-line summary of what it changed from the one before."""
+    """Each shown version with a one-line summary of what it changed from the one before.
+
+    The summary recorded at publish time is used; versions from before it was
+    recorded are compared again (versions never change, so neither does that).
+    """
     store = store_of(request)
+    recorded = await store.version_summaries([v.id for v in versions])
     rows = []
     for info in versions:
-        doc = await store.version_document(info.id)
-        before = await store.version_document(info.id - 1) if info.id > 1 else None
-        rows.append(VersionRow(info, describe(document_changes(before, doc or {}))))
+        if info.id not in recorded:
+            doc = await store.version_document(info.id)
+            before = await store.version_document(info.id - 1) if info.id > 1 else None
+            recorded[info.id] = describe(document_changes(before, doc or {}))
+        rows.append(VersionRow(info, recorded[info.id]))
     return rows
 
 

@@ -103,3 +103,20 @@ class AuditStore(StoreBase):
             "actors": sorted(r[0] for r in actors),
             "actions": sorted(r[0] for r in actions),
         }
+
+    async def version_summaries(self, version_ids: list[int]) -> dict[int, str]:
+        """What each version changed, as its publish (or rollback) entry recorded it."""
+        if not version_ids:
+            return {}
+        marks = ",".join("?" * len(version_ids))
+        rows = await self._all(
+            "SELECT record_id, summary FROM audit WHERE kind = 'version'"
+            f" AND action IN ('publish', 'rollback') AND record_id IN ({marks})",
+            [str(v) for v in version_ids],
+        )
+        out = {}
+        for record_id, summary in rows:
+            text = json.loads(summary).get("summary")
+            if isinstance(text, str):
+                out[int(record_id)] = text
+        return out
