@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from server.accounts import Hasher
 from server.boundary import Boundary
+from server.counting import CountOpens, OpenCounter
 from server.errors import HANDLERS
 from server.http import BodyLimit, FailPaths, PublishedFiles, SecurityHeaders
 from server.live import LiveSite
@@ -24,6 +25,7 @@ from server.routes import (
     admin_auth,
     admin_home,
     admin_media,
+    admin_opens,
     admin_records,
     api,
     public,
@@ -48,9 +50,11 @@ class CaresApp(Starlette):
         inner = TrustedHostMiddleware(inner, settings.host_names)
         full = SecurityHeaders(BodyLimit(inner, settings.max_body_bytes), https=settings.https)
         published = PublishedFiles(full, self.state, settings.host_names, settings.https)
+        # Outside the in-memory file server, which answers short links itself.
+        counted = CountOpens(published, self.state)
         if settings.test_fail_paths:
-            return FailPaths(published, settings.test_fail_paths, settings.https)
-        return published
+            return FailPaths(counted, settings.test_fail_paths, settings.https)
+        return counted
 
 
 # Mounted at /admin, so a wrong method on an admin address is a 405, never a public page.
@@ -59,6 +63,7 @@ ADMIN_ROUTES = [
     *admin_auth.routes,
     *admin_accounts.routes,
     *admin_media.routes,
+    *admin_opens.routes,
     # Last: its /{kind} addresses would otherwise catch the pages above.
     *admin_records.routes,
 ]
@@ -76,12 +81,14 @@ def create_app(settings: Settings) -> Starlette:
         app.state.live = LiveSite(store, app.state.theme)
         await app.state.live.refresh()
         poller = asyncio.create_task(app.state.live.poll())
+        counts = asyncio.create_task(app.state.counter.run(store))
         try:
             yield
         finally:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+            for task in (poller, counts):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await store.close()
 
     app = CaresApp(
@@ -102,6 +109,7 @@ def create_app(settings: Settings) -> Starlette:
         )
     app.state.theme = load_theme(settings.base_url)
     app.state.live = None
+    app.state.counter = OpenCounter()
     app.state.hasher = Hasher(
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,

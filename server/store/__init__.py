@@ -18,6 +18,7 @@ import aiosqlite
 from server.store.accounts import AccountStore
 from server.store.audit import AuditEntry, AuditStore, write_audit
 from server.store.base import BUSY_TIMEOUT_MS, StoreBusy, _json, utc_now
+from server.store.counts import CountStore
 from server.store.drafts import DraftStore, _check_codes, _register_codes, write_draft
 
 __all__ = ["BUSY_TIMEOUT_MS", "SiteFile", "Store", "StoreBusy", "VersionInfo", "utc_now"]
@@ -48,7 +49,7 @@ class SiteFile:
     br: bytes | None
 
 
-class Store(DraftStore, AccountStore, AuditStore):
+class Store(DraftStore, AccountStore, AuditStore, CountStore):
     async def is_empty(self) -> bool:
         """True when there is neither a draft nor a published version."""
         row = await self._one(
