@@ -93,8 +93,9 @@ def chart_svg(starts: list[date], series: list[Series]) -> str:
         parts.append(f'<text x="{total_x}" y="{top + ROW_H - 10}" fill="#1b1b1b">{s.total}</text>')
         parts.append("</g>")
     axis_y = len(series) * ROW_H
+    axis_end = width - TOTAL_W
     parts.append(
-        f'<line x1="{LABEL_W}" y1="{axis_y}" x2="{width - TOTAL_W}" y2="{axis_y}" stroke="#4a4a4a"/>'
+        f'<line x1="{LABEL_W}" y1="{axis_y}" x2="{axis_end}" y2="{axis_y}" stroke="#4a4a4a"/>'
     )
     for i, start in enumerate(starts):
         x = LABEL_W + i * (BAR_W + GAP) + BAR_W / 2
