@@ -27,6 +27,7 @@ from server.routes import (
     admin_media,
     admin_opens,
     admin_records,
+    admin_stickers,
     api,
     public,
 )
@@ -64,6 +65,7 @@ ADMIN_ROUTES = [
     *admin_accounts.routes,
     *admin_media.routes,
     *admin_opens.routes,
+    *admin_stickers.routes,
     # Last: its /{kind} addresses would otherwise catch the pages above.
     *admin_records.routes,
 ]
