@@ -37,9 +37,7 @@ def page_svg(sheet: Sheet, index: int, outlines: bool = True) -> str:
             else:
                 shape = f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}"'
             out.append(shape + ' fill="none" stroke="#ccc" stroke-width="0.3"/>')
-    path = "".join(
-        f"M{_n(x)} {_n(y)}h{_n(w)}v{_n(h)}h{_n(-w)}z" for x, y, w, h in page.rects
-    )
+    path = "".join(f"M{_n(x)} {_n(y)}h{_n(w)}v{_n(h)}h{_n(-w)}z" for x, y, w, h in page.rects)
     out.append(f'<path fill="#000" d="{path}"/>')
     for t in page.texts:
         weight = ' font-weight="bold"' if t.bold else ""
