@@ -29,6 +29,7 @@ from server.routes import (
     admin_records,
     admin_stickers,
     api,
+    lists,
     public,
 )
 from server.settings import Settings, load_settings
@@ -98,6 +99,7 @@ def create_app(settings: Settings) -> Starlette:
             *api.routes,
             Route("/admin", admin_root, methods=["GET", "HEAD"]),
             Mount("/admin", routes=ADMIN_ROUTES),
+            *lists.routes,
             *public.routes,
         ],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
