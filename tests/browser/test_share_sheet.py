@@ -64,7 +64,7 @@ async def test_offline_share_sheet_and_a_list_of_several(own_server, context):
     # The screen was asked to stay awake (headless Chromium may refuse it).
     assert await page.locator(DRAWN).get_attribute("data-awake") in ("yes", "refused")
     # Quick exit stays on top of the sheet.
-    assert await page.locator("[data-share-sheet] [data-quick-exit]").is_visible()
+    assert await page.locator("[data-sheet-exit]").is_visible()
 
     # The officer picks Spanish: link, code and message follow.
     await page.locator("[data-sheet-lang][value='es']").check()
@@ -133,12 +133,21 @@ async def test_the_sheet_in_arabic_is_right_to_left_and_translated(server, conte
     # Mirrored: the close button starts at the right, quick exit sits at the left.
     width = page.viewport_size["width"]
     close = await page.locator("[data-sheet-close]").bounding_box()
-    leave = await sheet.locator("[data-quick-exit]").bounding_box()
+    leave = await sheet.locator("[data-sheet-exit]").bounding_box()
     assert close["x"] > width / 2 > leave["x"] + leave["width"]
     body, mail = await message_of(page)
     assert body == f"هذا هو الرابط الذي ذكرته لك: {url}"
     assert mail == {"subject": ["معلومات"], "body": [body]}
     assert problems == []
+
+
+async def test_quick_exit_from_the_sheet_by_its_button(server, context):
+    c = codes(server)
+    page, *_ = await open_page(context, f"{server.url}/s/{c['service']}")
+    await page.locator("[data-share] [data-share-open]").click()
+    await page.wait_for_selector(DRAWN, state="attached")
+    async with page.expect_request(lambda r: r.url.startswith("https://weather.gc.ca/")):
+        await page.locator("[data-sheet-exit]").click()
 
 
 async def test_escape_is_still_the_quick_exit_with_the_sheet_open(server, context):

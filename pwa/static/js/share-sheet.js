@@ -93,6 +93,15 @@
     });
     document.addEventListener('visibilitychange', keepAwake);
     find('close').addEventListener('click', () => sheet.close());
+    // The sheet's own quick exit hands over to the page's (quick-exit.js),
+    // once the sheet no longer makes the rest of the page inert.
+    find('exit').addEventListener('click', (event) => {
+      const exit = document.querySelector('[data-quick-exit]');
+      if (!exit) return;
+      event.preventDefault();
+      sheet.close();
+      exit.click();
+    });
 
     sheet.querySelectorAll('[data-sheet-lang]').forEach((radio) => {
       radio.addEventListener('change', () => {
