@@ -9,6 +9,8 @@ their accents. Pages have the label sheet's real size, so printed at
 
 from __future__ import annotations
 
+import zlib
+
 from server.stickers import CHAR_EM, Sheet, StickerError
 
 FONTS = {False: "/F1", True: "/F2"}
@@ -62,8 +64,13 @@ def sheet_pdf(sheet: Sheet, title: str = "Stickers") -> bytes:
     ]
     kids = []
     for i in range(len(sheet.pages)):
-        stream = page_stream(sheet, i)
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream")
+        # Deflated: a page of codes is thousands of near-identical rectangles.
+        stream = zlib.compress(page_stream(sheet, i), 9)
+        objects.append(
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+            + stream
+            + b"\nendstream"
+        )
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {_n(width)} {_n(height)}]"
             f" /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >>"
