@@ -35,7 +35,7 @@ UI_LANGUAGES := fr ar es
 messages: $(STAMP)
 	@mkdir -p build
 	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output \
-		--no-wrap -k _ -k gettext -k ngettext:1,2 --project=CARES \
+		--no-wrap -k _ -k gettext -k ngettext:1,2 -k count_texts:1,2 --project=CARES \
 		-o build/messages.pot pwa/templates
 	@for lang in $(UI_LANGUAGES); do \
 		$(BIN)/pybabel update --init-missing --no-wrap --ignore-obsolete \

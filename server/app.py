@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from server.accounts import Hasher
 from server.boundary import Boundary
+from server.counting import CountOpens, OpenCounter
 from server.errors import HANDLERS
 from server.http import BodyLimit, FailPaths, PublishedFiles, SecurityHeaders
 from server.live import LiveSite
@@ -25,10 +26,13 @@ from server.routes import (
     admin_auth,
     admin_home,
     admin_media,
+    admin_opens,
     admin_records,
+    admin_stickers,
     admin_transfer,
     admin_versions,
     api,
+    lists,
     public,
 )
 from server.settings import Settings, load_settings
@@ -51,9 +55,11 @@ class CaresApp(Starlette):
         inner = TrustedHostMiddleware(inner, settings.host_names)
         full = SecurityHeaders(BodyLimit(inner, settings.max_body_bytes), https=settings.https)
         published = PublishedFiles(full, self.state, settings.host_names, settings.https)
+        # Outside the in-memory file server, which answers short links itself.
+        counted = CountOpens(published, self.state)
         if settings.test_fail_paths:
-            return FailPaths(published, settings.test_fail_paths, settings.https)
-        return published
+            return FailPaths(counted, settings.test_fail_paths, settings.https)
+        return counted
 
 
 # Mounted at /admin, so a wrong method on an admin address is a 405, never a public page.
@@ -65,6 +71,8 @@ ADMIN_ROUTES = [
     *admin_versions.routes,
     *admin_audit.routes,
     *admin_transfer.routes,
+    *admin_opens.routes,
+    *admin_stickers.routes,
     # Last: its /{kind} addresses would otherwise catch the pages above.
     *admin_records.routes,
 ]
@@ -82,12 +90,14 @@ def create_app(settings: Settings) -> Starlette:
         app.state.live = LiveSite(store, app.state.theme)
         await app.state.live.refresh()
         poller = asyncio.create_task(app.state.live.poll())
+        counts = asyncio.create_task(app.state.counter.run(store))
         try:
             yield
         finally:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+            for task in (poller, counts):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await store.close()
 
     app = CaresApp(
@@ -95,6 +105,7 @@ def create_app(settings: Settings) -> Starlette:
             *api.routes,
             Route("/admin", admin_root, methods=["GET", "HEAD"]),
             Mount("/admin", routes=ADMIN_ROUTES),
+            *lists.routes,
             *public.routes,
         ],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
@@ -108,6 +119,7 @@ def create_app(settings: Settings) -> Starlette:
         )
     app.state.theme = load_theme(settings.base_url)
     app.state.live = None
+    app.state.counter = OpenCounter()
     app.state.hasher = Hasher(
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,

@@ -10,10 +10,16 @@ from pathlib import Path
 from webassets import Bundle, Environment
 
 STATIC = Path(__file__).resolve().parent.parent / "pwa" / "static"
-CSS_FILES = ["css/base.css", "css/layout.css", "css/share.css", "css/offline.css"]
+CSS_FILES = [
+    "css/base.css",
+    "css/layout.css",
+    "css/share.css",
+    "css/share-sheet.css",
+    "css/offline.css",
+]
 JS_FILES = sorted(p.relative_to(STATIC).as_posix() for p in (STATIC / "js").glob("*.js"))
 # The admin's own bundle: never part of the public file set or the offline copy.
-ADMIN_CSS_FILES = ["css/base.css", "admin/admin.css"]
+ADMIN_CSS_FILES = ["css/base.css", "admin/admin.css", "admin/sharing.css"]
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,10 @@ def file_response(request: Request, file: ServedFile, status: int | None = None)
     return Response(body, status_code=code, headers=headers)
 
 
+# Published pages a query string turns into a dynamic answer (search, lists of items).
+DYNAMIC_WITH_QUERY = ("/find", "/list")
+
+
 def _host_name(host: bytes) -> bytes:
     """The name in a Host header, without its port (IPv6 literals keep their brackets)."""
     if host.startswith(b"["):
@@ -244,7 +248,7 @@ class PublishedFiles:
             and scope["method"] in ("GET", "HEAD")
             and (file := site.files.get(scope["path"])) is not None
             and file.status == 200
-            and not (scope["query_string"] and scope["path"].endswith("/find"))
+            and not (scope["query_string"] and scope["path"].endswith(DYNAMIC_WITH_QUERY))
         ):
             headers = dict(scope["headers"])
             if _host_name(headers.get(b"host", b"")) in self.hosts:

@@ -33,6 +33,31 @@ def page_path(lang: str, code: str) -> str:
     return f"{lang_prefix(lang)}/s/{code}"
 
 
+# A link to several items at once: {prefix}/list?c=K7Q2-B3X9-M4PR. The codes
+# carry no words, and the saved /list page can show any such list offline.
+LIST_KEY = "list"
+LIST_SEPARATOR = "-"
+MAX_LIST_ITEMS = 20
+_CODE = re.compile(r"^[0-9A-Z]{4,8}$")
+
+
+def list_codes(values: list[str]) -> list[str]:
+    """The codes a list link names, in order, without repeats or malformed ones.
+
+    Accepts the canonical `c=A-B-C` and a plain form's `c=A&c=B`.
+    """
+    codes: list[str] = []
+    for value in values:
+        for part in re.split(r"[-,.\s]+", value.upper()):
+            if _CODE.match(part) and part not in codes:
+                codes.append(part)
+    return codes[:MAX_LIST_ITEMS]
+
+
+def list_path(lang: str, codes: list[str]) -> str:
+    return f"{lang_prefix(lang)}/list?c={LIST_SEPARATOR.join(codes)}"
+
+
 def fixed_path(lang: str, name: str) -> str:
     return f"{lang_prefix(lang)}/{name}"
 

@@ -25,7 +25,7 @@ import brotli
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from server import __version__, share
+from server import __version__, share, share_pages
 from server.assets import Assets
 from server.catalogue import (
     DEFAULT_LANGUAGE,
@@ -237,6 +237,7 @@ class Renderer:
             "alternates": {},
             "share": None,
             "full_strip": False,
+            "sheet": share_pages.sheet_data(site, self.theme.base_url),
         }
 
     def page(
@@ -259,14 +260,21 @@ class Renderer:
         offline = lang if status == 200 else None
         return Rendered(path, HTML, body, status=status, offline=offline)
 
-    def share_context(self, lang: str, code: str) -> dict[str, str]:
+    def share_context(self, lang: str, code: str, path: str | None = None) -> dict[str, str]:
+        """Links, message and QR code for a record's page (or, given `path`, a list link)."""
         site = self.catalogue.site
-        url = share.absolute(self.theme.base_url, share.page_path(lang, code))
+        path = path or share.page_path(lang, code)
+        url = share.absolute(self.theme.base_url, path)
         subject = localized(site.share_subject, lang)[0] or ""
         body = share.share_body(localized(site.share_message, lang)[0] or "", url)
+        record = self.catalogue.by_code.get(code)
+        name = record.title if isinstance(record, Video) else getattr(record, "name", None)
         return {
             "url": url,
             "code": code,
+            # The address without its language: the share sheet adds the one chosen.
+            "path": path.removeprefix(share.lang_prefix(lang)),
+            "name": localized(name, lang)[0] or "",
             "qr": self.qr(url),
             "qr_path": share.qr_path(lang, code),
             "sms": share.sms_href(body),
@@ -307,6 +315,7 @@ class Renderer:
                 lang, "error.html", share.fixed_path(lang, "404"), status=404, code=404, message=""
             )
         )
+        files += share_pages.render_pages(self, lang)
         for kind in SHARED_KINDS.values():
             for record in getattr(cat, kind):
                 files.append(self.record_page(lang, record))

@@ -11,8 +11,8 @@ from tests.qr import decode_svg
 
 SHORT_LINK = re.compile(r"^http://testserver(/(fr|ar|es))?/s/[23456789BCDFGHJKMNPQRSTVWXYZ]{4,8}$")
 INTERNAL_HREF = re.compile(
-    r"^(/|/(fr|ar|es)/|(/(fr|ar|es))?/(s/[0-9A-Z]{4,8}|numbers|find|about|offline|qr/[0-9A-Z]{4,8}\.svg)"
-    r"|/static/[\w./-]+|/manifest\.json)$"
+    r"^(/|/(fr|ar|es)/|(/(fr|ar|es))?/(s/[0-9A-Z]{4,8}(#share)?|numbers|find|about|offline|pick|list"
+    r"|qr/[0-9A-Z]{4,8}\.svg)|/static/[\w./-]+|/manifest\.json)$"
 )
 
 

@@ -19,6 +19,7 @@ from server.store.accounts import AccountStore
 from server.store.audit import AuditEntry, AuditStore, write_audit
 from server.store.backup import BackupStore
 from server.store.base import BUSY_TIMEOUT_MS, StoreBusy, _json, utc_now
+from server.store.counts import CountStore
 from server.store.drafts import DraftStore, _check_codes, _register_codes, write_draft
 from server.store.imports import ImportStore
 
@@ -50,7 +51,7 @@ class SiteFile:
     br: bytes | None
 
 
-class Store(DraftStore, ImportStore, AccountStore, AuditStore, BackupStore):
+class Store(DraftStore, ImportStore, AccountStore, AuditStore, BackupStore, CountStore):
     async def is_empty(self) -> bool:
         """True when there is neither a draft nor a published version."""
         row = await self._one(
