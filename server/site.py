@@ -233,6 +233,7 @@ class Renderer:
             "strip": self.catalogue.strip(),
             "assets": self.theme.assets,
             "home": share.home_path(lang),
+            "exit_path": share.exit_path(lang),
             "alternates": {},
             "share": None,
             "full_strip": False,
@@ -306,6 +307,7 @@ class Renderer:
                 lang, "error.html", share.fixed_path(lang, "404"), status=404, code=404, message=""
             )
         )
+        files.append(self.page(lang, "blank.html", share.exit_page_path(lang)))
         for kind in SHARED_KINDS.values():
             for record in getattr(cat, kind):
                 files.append(self.record_page(lang, record))
