@@ -24,7 +24,14 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) lint
+# axe-core, which the accessibility tests inject into pages (package.json).
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-*
+	@touch $@
+
+test: $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
 
 # Extract the UI strings from the templates and merge them into every
@@ -47,4 +54,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var pwa/static/gen
+	rm -rf $(VENV) var pwa/static/gen node_modules
