@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format bench clean messages
+.PHONY: run test lint format bench clean messages lighthouse
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,5 +53,11 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# Lighthouse scores for a few pages against a local server: a measurement,
+# never part of make test (its own package.json under scripts/lighthouse/).
+lighthouse: $(STAMP)
+	cd scripts/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/lighthouse.py
+
 clean:
-	rm -rf $(VENV) var pwa/static/gen node_modules
+	rm -rf $(VENV) var pwa/static/gen node_modules scripts/lighthouse/node_modules
