@@ -184,7 +184,6 @@ async def test_call_links_say_the_number_and_whose_it_is(server, context, lang):
 
 
 async def test_reduced_motion_is_respected(server, browser):
-    require_axe()
     # A test stylesheet gives the call links a transition and an animation; the
     # site's own reduced-motion rule must switch both off.
     style = ".call { transition: transform 2s; animation: 2s infinite alternate pulse; }"
