@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 
 from server import share
+from server.app import create_app
+from server.publishing import publish_directory
+from server.site import load_theme
+from server.store import Store
+from tests.conftest import edit_json
 
 SITE_WORDS = [
     "Community information",
@@ -35,10 +42,24 @@ async def test_an_unknown_language_has_no_exit_address(client):
     assert (await client.get("/xx/blank")).status_code == 404
 
 
-async def test_the_exit_address_follows_the_published_setting(app, client):
-    site = app.state.live.current.catalogue.site
-    response = await client.get("/blank")
-    assert response.headers["location"] == site.exit_url
+async def test_the_exit_address_follows_the_published_setting(seeded, catalogue_copy):
+    edit_json(
+        catalogue_copy / "site.json", lambda site: site.update(exit_url="https://www.google.ca/")
+    )
+    store = await Store(seeded.db_path).open()
+    try:
+        await publish_directory(
+            store, load_theme(seeded.base_url), seeded, catalogue_copy, actor="test"
+        )
+    finally:
+        await store.close()
+    application = create_app(seeded)
+    async with LifespanManager(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            response = await c.get("/es/blank")
+    assert response.status_code == 303
+    assert response.headers["location"] == "https://www.google.ca/"
 
 
 @pytest.mark.parametrize(
