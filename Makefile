@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format bench clean messages
+.PHONY: run test lint format bench clean messages lighthouse
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,14 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) lint
+# axe-core, which the accessibility tests inject into pages (package.json).
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-*
+	@touch $@
+
+test: $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
 
 # Extract the UI strings from the templates and merge them into every
@@ -46,5 +53,11 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# Lighthouse scores for a few pages against a local server: a measurement,
+# never part of make test (its own package.json under scripts/lighthouse/).
+lighthouse: $(STAMP)
+	cd scripts/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/lighthouse.py
+
 clean:
-	rm -rf $(VENV) var pwa/static/gen
+	rm -rf $(VENV) var pwa/static/gen node_modules scripts/lighthouse/node_modules

@@ -21,9 +21,17 @@ const NEVER_CACHED = /^\/admin(\/|$)/;
 const PARALLEL = 4;
 const PROGRESS_EVERY_MS = 100;
 const OPEN_CHECK_EVERY_MS = 60 * 1000;
+// Quick exit leaves through this address (see quick-exit.js). A poor signal
+// must not keep the reader waiting on a blank page: past this the saved
+// neutral page is shown instead of the neutral site.
+const EXIT_ROUTE = /^(\/[a-z]{2})?\/blank$/;
+const EXIT_WAIT_MS = 3000;
 
 let running = null;
 let lastCheck = 0;
+// Set by "Forget this device" (forget-device.js): from then on this worker
+// saves nothing, and a download under way stops at its next file.
+let forgotten = false;
 
 const languageOf = (path) => {
   const first = path.split('/')[1];
@@ -38,6 +46,7 @@ const readMeta = async (key) => {
 };
 
 const writeMeta = async (key, value) => {
+  if (forgotten) return;
   const meta = await caches.open(META_CACHE);
   await meta.put(key, new Response(JSON.stringify(value), {
     headers: { 'content-type': 'application/json' },
@@ -142,6 +151,7 @@ const update = async (report) => {
   let told = Date.now();
   await tell({ type: 'progress', done: 0, total });
   await runPool(entries, async ([path, hash]) => {
+    if (forgotten) throw new Error('forgotten');
     if (!(await cache.match(path))) {
       const previous = oldRevisions.get(path) === hash && await old.match(path);
       if (previous) {
@@ -160,6 +170,7 @@ const update = async (report) => {
       await tell({ type: 'progress', done: counts.done, total });
     }
   });
+  if (forgotten) throw new Error('forgotten');
   await cache.put(SET_KEY, setResponse);
   const wanted = new Set([SET_KEY, ...entries.map(([path]) => path)]);
   const stored = await cache.keys();
@@ -183,6 +194,7 @@ const update = async (report) => {
 };
 
 const check = (force) => {
+  if (forgotten) return Promise.resolve();
   if (running) return running;
   if (!force && Date.now() - lastCheck < OPEN_CHECK_EVERY_MS) return Promise.resolve();
   const report = { stage: 'check' };
@@ -232,6 +244,30 @@ const openPage = async (event, url) => {
   }
 };
 
+// Online, the server answers the exit address with a redirect to the
+// neutral site, handed to the browser as it is. Offline, or with no answer in
+// time, the saved neutral page (never the offline page: it names this site).
+const leave = async (event, url) => {
+  const redirect = fetch(event.request).then((response) => (
+    response.type === 'opaqueredirect' ? response : Promise.reject(new Error('no redirect'))));
+  const late = new Promise((resolve) => { setTimeout(() => resolve(null), EXIT_WAIT_MS); });
+  try {
+    if (self.navigator.onLine === false) throw new Error('offline');
+    const answer = await Promise.race([redirect, late]);
+    if (!answer) throw new Error('no answer in time');
+    return answer;
+  } catch (error) {
+    redirect.catch(() => {});
+    const state = await readMeta(STATE_KEY);
+    const languages = [languageOf(url.pathname), ...(state ? state.languages : [])];
+    for (const lang of languages) {
+      const neutral = await fromSaved(`${prefixOf(lang)}/blank.html`);
+      if (neutral) return neutral;
+    }
+    return redirect;
+  }
+};
+
 const openFile = async (event, url) => (await fromSaved(url.pathname + url.search))
   || fetch(event.request);
 
@@ -247,8 +283,23 @@ self.addEventListener('activate', (event) => {
     .then(() => self.clients.claim()));
 });
 
+// Forget this device: stop saving, wait for a download under way to stop,
+// then delete every cache of this site. The page unregisters the worker.
+const forget = async () => {
+  forgotten = true;
+  if (running) await running.catch(() => {});
+  const names = await caches.keys();
+  await Promise.all(names.map((name) => caches.delete(name)));
+};
+
 self.addEventListener('message', (event) => {
   const data = event.data || {};
+  if (data.type === 'forget') {
+    const reply = event.ports[0];
+    event.waitUntil(forget().then(() => reply && reply.postMessage({ type: 'forgotten' })));
+    return;
+  }
+  if (forgotten) return;
   if (data.type === 'hello') {
     event.waitUntil(Promise.all([readMeta(STATE_KEY), readMeta(LANGUAGES_KEY)])
       .then(([state, languages]) => event.source.postMessage({
@@ -274,6 +325,10 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (request.headers.has('range') || NEVER_CACHED.test(url.pathname)) return;
   if (url.pathname === VERSION_URL) return;
+  if (request.mode === 'navigate' && EXIT_ROUTE.test(url.pathname)) {
+    event.respondWith(leave(event, url));
+    return;
+  }
   if (request.mode === 'navigate') {
     event.respondWith(openPage(event, url));
     return;

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from server import share
 from server.catalogue import build_catalogue
 from server.http import security_headers
 from server.live import version_payload
@@ -43,7 +44,12 @@ def file_name(path: str) -> str:
     return path.lstrip("/") + "index.html" if path.endswith("/") else path.lstrip("/")
 
 
-def _nginx_conf(folder: Path, https: bool) -> str:
+def _nginx_url(url: str) -> str:
+    """A URL as one quoted nginx string: characters nginx would read are percent-encoded."""
+    return '"' + "".join(f"%{ord(c):02X}" if c in '"\\$ ;{}' else c for c in url) + '"'
+
+
+def _nginx_conf(folder: Path, https: bool, exit_url: str) -> str:
     headers = "\n".join(
         f'    add_header {name} "{value}" always;'
         for name, value in security_headers(https).items()
@@ -65,6 +71,12 @@ server {{
         default_type application/json;
         add_header Cache-Control "no-cache" always;
 {headers}
+    }}
+    # Quick exit's way out (server/routes/public.py): on to the neutral site.
+    location ~ ^(/[a-z][a-z])?/{share.EXIT_NAME}$ {{
+        add_header Cache-Control "no-store" always;
+{headers}
+        return 303 {_nginx_url(exit_url)};
     }}
     location /static/gen/ {{
         add_header Cache-Control "public, max-age=31536000, immutable" always;
@@ -90,7 +102,7 @@ def _headers_file(files: list[Rendered], https: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(files: list[Rendered], folder: Path, https: bool) -> int:
+def _write(files: list[Rendered], folder: Path, https: bool, exit_url: str) -> int:
     if folder.exists() and any(folder.iterdir()):
         raise ExportError(f"{folder} is not empty; export into a new folder")
     folder.mkdir(parents=True, exist_ok=True)
@@ -102,7 +114,7 @@ def _write(files: list[Rendered], folder: Path, https: bool) -> int:
         total += len(f.body)
         if len(f.body) > 256 and not f.content_type.startswith("image/png"):
             target.with_name(target.name + ".gz").write_bytes(gzip.compress(f.body, 9, mtime=0))
-    (folder / "nginx.conf").write_text(_nginx_conf(folder.resolve(), https))
+    (folder / "nginx.conf").write_text(_nginx_conf(folder.resolve(), https, exit_url))
     (folder / "_headers").write_text(_headers_file(files, https))
     return total
 
@@ -124,5 +136,5 @@ async def export_static(store: Store, folder: Path, base_url: str) -> ExportRepo
         Rendered("/api/version", EXTENSIONLESS["/api/version"], json.dumps(payload).encode())
     )
     https = base_url.startswith("https://")
-    total = await asyncio.to_thread(_write, files, folder, https)
+    total = await asyncio.to_thread(_write, files, folder, https, catalogue.site.exit_url)
     return ExportReport(version.id, len(files), total, folder)

@@ -62,6 +62,21 @@ def fixed_path(lang: str, name: str) -> str:
     return f"{lang_prefix(lang)}/{name}"
 
 
+# Quick exit leaves through this address: online the server sends the browser
+# on to the neutral site; offline the worker answers with the saved neutral
+# page. Neither address nor page says anything about this site.
+EXIT_NAME = "blank"
+
+
+def exit_path(lang: str) -> str:
+    return fixed_path(lang, EXIT_NAME)
+
+
+def exit_page_path(lang: str) -> str:
+    """The neutral page itself, saved for offline use like every page."""
+    return fixed_path(lang, EXIT_NAME + ".html")
+
+
 def qr_path(lang: str, code: str, ext: str = "svg") -> str:
     return f"{lang_prefix(lang)}/qr/{code}.{ext}"
 

@@ -234,6 +234,7 @@ class Renderer:
             "strip": self.catalogue.strip(),
             "assets": self.theme.assets,
             "home": share.home_path(lang),
+            "exit_path": share.exit_path(lang),
             "alternates": {},
             "share": None,
             "full_strip": False,
@@ -316,6 +317,7 @@ class Renderer:
             )
         )
         files += share_pages.render_pages(self, lang)
+        files.append(self.page(lang, "blank.html", share.exit_page_path(lang)))
         for kind in SHARED_KINDS.values():
             for record in getattr(cat, kind):
                 files.append(self.record_page(lang, record))

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from server import share
 from tests.qr import decode_svg
 
 SHORT_LINK = re.compile(r"^http://testserver(/(fr|ar|es))?/s/[23456789BCDFGHJKMNPQRSTVWXYZ]{4,8}$")
@@ -49,8 +50,13 @@ def parse(html: str) -> Links:
 
 
 async def page_paths(client) -> list[str]:
+    """Every English page; quick exit's neutral page is not one (tests/test_quick_exit.py)."""
     manifest = (await client.get("/api/offline.json")).json()
-    return [path for path, _ in manifest["files"]["en"] if not path.endswith(".svg")]
+    return [
+        path
+        for path, _ in manifest["files"]["en"]
+        if not path.endswith(".svg") and path != share.exit_page_path("en")
+    ]
 
 
 async def code_of(app, kind: str, record_id: str) -> str:

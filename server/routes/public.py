@@ -73,6 +73,17 @@ async def find(request: Request) -> Response:
     return Response(body, media_type=HTML, headers={"cache-control": "no-cache"})
 
 
+async def leave(request: Request) -> Response:
+    """Quick exit, online: on to the neutral site, this address replaced in history."""
+    site = current_site(request)
+    lang = request.path_params.get("lang", DEFAULT_LANGUAGE)
+    if lang not in site.catalogue.site.languages:
+        raise HTTPException(404)
+    return RedirectResponse(
+        site.catalogue.site.exit_url, status_code=303, headers={"cache-control": "no-store"}
+    )
+
+
 async def qr_png(request: Request) -> Response:
     site = current_site(request)
     lang = request.path_params.get("lang", DEFAULT_LANGUAGE)
@@ -91,6 +102,8 @@ async def qr_png(request: Request) -> Response:
 
 
 routes = [
+    Route(share.exit_path(DEFAULT_LANGUAGE), leave, methods=["GET", "HEAD"]),
+    Route("/{lang:str}" + share.exit_path(DEFAULT_LANGUAGE), leave, methods=["GET", "HEAD"]),
     Route("/find", find, methods=["GET", "HEAD"]),
     Route("/{lang:str}/find", find, methods=["GET", "HEAD"]),
     Route("/qr/{code:str}.png", qr_png, methods=["GET", "HEAD"]),

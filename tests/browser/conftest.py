@@ -33,6 +33,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Page weights measured by test_page_weight.py, printed at the end of the run.
+PAGE_WEIGHTS = pytest.StashKey[dict[str, int]]()
+
+
+def pytest_configure(config):
+    config.stash[PAGE_WEIGHTS] = {}
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    weights = config.stash.get(PAGE_WEIGHTS, {})
+    if weights:
+        terminalreporter.section("first-visit page weight (bytes transferred)")
+        for name, total in weights.items():
+            terminalreporter.write_line(f"{total:>8,}  {name}")
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):

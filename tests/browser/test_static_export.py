@@ -96,3 +96,15 @@ async def test_static_export_installs_and_works_offline(static_site, tmp_path):
         assert await page.get_by_text("Canadian Human Trafficking Hotline").count() >= 1
         await page.goto(static_site.url + "/never/visited")
         assert await page.locator("h1").inner_text() == OFFLINE_H1
+
+
+async def test_quick_exit_leaves_through_the_static_site(static_site):
+    async with httpx.AsyncClient() as client:
+        for path in ["/blank", "/fr/blank", "/ar/blank"]:
+            response = await client.get(static_site.url + path)
+            assert response.status_code == 303, path
+            assert response.headers["location"] == "https://weather.gc.ca/"
+            assert response.headers["cache-control"] == "no-store"
+            assert response.headers["referrer-policy"] == "no-referrer"
+        neutral = await client.get(static_site.url + "/blank.html")
+        assert neutral.status_code == 200 and "No internet connection" in neutral.text

@@ -26,6 +26,7 @@
     const boxes = [...panel.querySelectorAll('[data-offline-language]')];
     const pageLanguage = document.documentElement.lang.split('-')[0];
     panel.hidden = false;
+    window.addEventListener('cares-forgotten', () => { panel.hidden = true; });
 
     worker.addEventListener('message', ({ data }) => {
       if (!data || data.type !== 'status' || !data.languages) return;

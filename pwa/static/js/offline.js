@@ -30,8 +30,15 @@
       reload.hidden = name !== 'updated';
     };
 
+    // After "Forget this device" this page asks the worker for nothing more.
+    let forgotten = false;
+    window.addEventListener('cares-forgotten', () => {
+      forgotten = true;
+      clearTimeout(retryTimer);
+      box.hidden = true;
+    });
     const post = (message) => worker.ready.then((registration) => {
-      if (registration.active) registration.active.postMessage(message);
+      if (!forgotten && registration.active) registration.active.postMessage(message);
     });
     const check = (reason) => post({ type: 'hello', reason });
 
