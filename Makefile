@@ -2,18 +2,29 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HASH := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# `make run` installs only what the server needs; everything else also needs
+# the test tools (ruff, pytest, Playwright...), which take far longer to fetch.
+RUN_STAMP := $(VENV)/.run-$(HASH)
+STAMP := $(VENV)/.test-$(HASH)
 
 .PHONY: run test lint format bench clean messages lighthouse
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@rm -f $(VENV)/.installed-*
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@rm -f $(VENV)/.run-*
 	@touch $@
 
-run: $(STAMP)
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.test-* $(VENV)/.run-*
+	@touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/cares serve
 
 lint: $(STAMP)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
+import brotli
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
@@ -214,6 +216,17 @@ def file_response(request: Request, file: ServedFile, status: int | None = None)
     if request.method == "HEAD" or code == 304:
         return Response(status_code=code, headers=headers)
     return Response(body, status_code=code, headers=headers)
+
+
+def dynamic_response(request: Request, body: bytes, media_type: str) -> Response:
+    """A page made for one request (search results, a list): compressed like published ones."""
+    headers = {"cache-control": "no-cache", "vary": "Accept-Encoding"}
+    accepted = request.headers.get("accept-encoding", "")
+    if len(body) > 256 and _accepts(accepted, "br"):
+        body, headers["content-encoding"] = brotli.compress(body, quality=4), "br"
+    elif len(body) > 256 and _accepts(accepted, "gzip"):
+        body, headers["content-encoding"] = gzip.compress(body, compresslevel=6, mtime=0), "gzip"
+    return Response(body, media_type=media_type, headers=headers)
 
 
 # Published pages a query string turns into a dynamic answer (search, lists of items).

@@ -52,6 +52,6 @@ async def test_a_collection_is_a_named_ordered_set_with_its_own_code(app, client
     assert collection["name"]["en"] and collection["code"]
     page = (await client.get(f"/s/{collection['code']}")).text
     codes = {v["id"]: v["code"] for v in doc["videos"]}
-    shown = re.findall(r'<h3><a href="/s/([0-9A-Z]+)"', page)
+    shown = re.findall(r'<h2 class="card-title"><a href="/s/([0-9A-Z]+)"', page)
     assert shown == [codes[item["id"]] for item in collection["items"]]
     assert await app.state.store.code_owner(collection["code"]) == ("collections", collection["id"])

@@ -215,3 +215,18 @@ async def test_head_requests(client, path):
 async def test_post_to_a_public_page_is_refused(client):
     response = await client.post("/", content=b"x")
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("coding", ["br", "gzip"])
+async def test_pages_made_for_one_request_are_compressed(client, app, coding):
+    catalogue = app.state.live.current.catalogue
+    codes = "-".join(s.code for s in catalogue.services[:3])
+    for path in ["/find?q=shelter", f"/ar/list?c={codes}"]:
+        plain = await client.get(path, headers={"accept-encoding": "identity"})
+        packed = await client.get(path, headers={"accept-encoding": coding})
+        assert plain.status_code == packed.status_code == 200
+        assert "content-encoding" not in plain.headers
+        assert packed.headers["content-encoding"] == coding, path
+        assert packed.headers["vary"] == "Accept-Encoding"
+        assert packed.num_bytes_downloaded < len(plain.content) / 2
+        assert packed.text == plain.text

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server import share
-from server.http import file_response
+from server.http import dynamic_response, file_response
 from server.routes.public import current_site, request_language
 from server.share_pages import render_list
 from server.site import HTML
@@ -27,7 +27,7 @@ async def show_list(request: Request) -> Response:
     body = render_list(site.catalogue, request.app.state.theme, lang, codes) if codes else None
     if body is None:
         raise HTTPException(404)
-    return Response(body, media_type=HTML, headers={"cache-control": "no-cache"})
+    return dynamic_response(request, body, HTML)
 
 
 routes = [

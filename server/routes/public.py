@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from server import share
 from server.catalogue import DEFAULT_LANGUAGE, LANGUAGES
-from server.http import file_response
+from server.http import dynamic_response, file_response
 from server.live import PublicSite
 from server.search import search
 from server.site import HTML, render_page
@@ -70,7 +70,7 @@ async def find(request: Request) -> Response:
     theme = request.app.state.theme
     path = share.fixed_path(lang, "find")
     body = render_page(site.catalogue, theme, lang, "find.html", path, query=query, results=results)
-    return Response(body, media_type=HTML, headers={"cache-control": "no-cache"})
+    return dynamic_response(request, body, HTML)
 
 
 async def leave(request: Request) -> Response:

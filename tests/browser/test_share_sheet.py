@@ -93,7 +93,7 @@ async def test_offline_share_sheet_and_a_list_of_several(own_server, context):
 
     # The list link opens offline from the saved copy, items in the ticked order.
     await page.goto(list_url)
-    links = await page.locator("[data-list-items] .card h3 a").evaluate_all(
+    links = await page.locator("[data-list-items] .card .card-title a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
     assert links == [f"/s/{code}" for code in wanted]
@@ -109,7 +109,7 @@ async def test_a_list_link_opened_by_a_phone_that_never_saw_the_app(server, cont
     assert response.status == 200 and problems == []
     assert all(r.startswith(server.url) for r in requests)
     assert await page.title() == "Renseignements communautaires"
-    links = await page.locator("[data-list-items] .card h3 a").evaluate_all(
+    links = await page.locator("[data-list-items] .card .card-title a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
     assert links == [f"/fr/s/{code}" for code in wanted]
