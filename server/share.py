@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from functools import lru_cache
 from urllib.parse import quote
@@ -39,19 +40,25 @@ LIST_KEY = "list"
 LIST_SEPARATOR = "-"
 MAX_LIST_ITEMS = 20
 _CODE = re.compile(r"^[0-9A-Z]{4,8}$")
+_LIST_SPLIT = re.compile(r"[-,.\s]+")
+# A list link names at most MAX_LIST_ITEMS codes; a few stray parts are forgiven.
+MAX_LIST_PARTS = 4 * MAX_LIST_ITEMS
 
 
 def list_codes(values: list[str]) -> list[str]:
     """The codes a list link names, in order, without repeats or malformed ones.
 
-    Accepts the canonical `c=A-B-C` and a plain form's `c=A&c=B`.
+    Accepts the canonical `c=A-B-C` and a plain form's `c=A&c=B`. Reading stops
+    after a bounded number of parts, so a hostile link costs no more than a real one.
     """
     codes: list[str] = []
-    for value in values:
-        for part in re.split(r"[-,.\s]+", value.upper()):
-            if _CODE.match(part) and part not in codes:
-                codes.append(part)
-    return codes[:MAX_LIST_ITEMS]
+    parts = (part for value in values for part in _LIST_SPLIT.split(value.upper()))
+    for part in itertools.islice(parts, MAX_LIST_PARTS):
+        if _CODE.match(part) and part not in codes:
+            codes.append(part)
+            if len(codes) == MAX_LIST_ITEMS:
+                break
+    return codes
 
 
 def list_path(lang: str, codes: list[str]) -> str:

@@ -154,12 +154,15 @@ def build_sources() -> list[Path]:
 
 
 def public_document(catalogue: Catalogue) -> dict[str, Any]:
-    """The catalogue as the public may see it: no admin notes, no confidential address."""
+    """The catalogue as the public may see it: no admin notes, no confidential address,
+    and no name of whoever checked a record (the date is public, the staff member not)."""
     doc = catalogue_to_dict(catalogue)
     for kind in ("services", "videos"):
         for record in doc[kind]:
             record.pop("attention", None)
             record.pop("notes", None)
+            if record.get("verified"):
+                record["verified"] = {"on": record["verified"]["on"]}
             if record.get("confidential_location"):
                 record["addresses"] = []
     return doc

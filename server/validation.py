@@ -6,6 +6,8 @@ Every problem names the record (``services/hiatus-house``) and the field
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
 import re
 import unicodedata
@@ -51,6 +53,10 @@ _TYPE_NAMES = {
     "['integer', 'null']": "a whole number or null",
 }
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters that show nothing (so two names can look the same, or a word hide
+# from search), line separators, tag characters and unpaired surrogates. Zero-width
+# joiners (U+200C, U+200D) stay allowed: Arabic and emoji need them.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u2028\u2029\U000e0000-\U000e007f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,24 @@ class CatalogueInvalid(Exception):
 
 @cache
 def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return _anchored(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def _anchored(node: Any) -> Any:
+    """Patterns end with Python's end-of-text anchor instead of `$`.
+
+    JSON Schema's `$` means the end of the text; Python's also matches before a
+    final newline, which would let a code with a line break at its end pass.
+    """
+    if isinstance(node, dict):
+        out = {k: _anchored(v) for k, v in node.items()}
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and pattern.endswith("$") and not pattern.endswith("\\$"):
+            out["pattern"] = pattern[:-1] + "\\Z"
+        return out
+    if isinstance(node, list):
+        return [_anchored(v) for v in node]
+    return node
 
 
 @cache
@@ -134,11 +157,31 @@ def _message(error: Any) -> str:
         return f"{error.instance[:80]!r} is not in the expected form"
     if error.validator == "type":
         return f"must be {_TYPE_NAMES.get(str(error.validator_value), error.validator_value)}"
+    if error.validator in _LIMIT_MESSAGES:
+        return _LIMIT_MESSAGES[error.validator].format(error.validator_value)
+    if error.validator == "contains":
+        return "must include English (en)"
     if error.validator == "additionalProperties":
         return error.message.replace("were unexpected", "are not known fields").replace(
             "was unexpected", "is not a known field"
         )
-    return error.message
+    return short_message(error.message)
+
+
+# Messages for limits, written here so they never repeat a long value back.
+_LIMIT_MESSAGES = {
+    "maxLength": "is too long: more than {} characters",
+    "minLength": "is too short: fewer than {} characters",
+    "maxItems": "has too many items: more than {}",
+    "minItems": "needs at least {} item(s)",
+    "maximum": "is more than {}",
+    "minimum": "is less than {}",
+    "uniqueItems": "lists the same value twice",
+}
+
+
+def short_message(message: str, limit: int = 300) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 def normalize_text(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -152,6 +195,9 @@ def normalize_text(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
                 yield (*path, key), "contains a bidirectional override character"
             elif _CONTROL.search(value):
                 yield (*path, key), "contains a control character"
+            elif found := _INVISIBLE.search(value):
+                yield (*path, key), f"contains an invisible character (U+{ord(found[0]):04X})"
+                continue  # an unpaired surrogate cannot be normalised or stored
             doc[key] = unicodedata.normalize("NFC", value)
         else:
             yield from normalize_text(value, (*path, key))
@@ -172,6 +218,9 @@ def check_url(url: str | None) -> str | None:
         return "has no valid host name"
     if parts.username or parts.password:
         return "must not contain a user name or password"
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(parts.hostname.strip("[]"))
+        return "must name a host, not an IP address"
     return None
 
 
@@ -185,6 +234,20 @@ def video_url_problem(url: str, platform: str | None, allowed_hosts: Iterable[st
     if platform != expected:
         return f"is a {expected or 'unknown'} address but the platform says {platform}"
     return None
+
+
+def shelter_needs(needs: list[dict[str, Any]]) -> set[str]:
+    """The shelter need and every need under it, however deep."""
+    children: dict[str, list[str]] = {}
+    for need in needs:
+        children.setdefault(need.get("parent") or "", []).append(need["id"])
+    found, todo = set(), [SHELTER_NEED]
+    while todo:
+        need_id = todo.pop()
+        if need_id not in found:
+            found.add(need_id)
+            todo += children.get(need_id, [])
+    return found
 
 
 def _domain_problems(doc: dict[str, Any], video_hosts: Iterable[str]) -> list[Problem]:
@@ -217,6 +280,13 @@ def _domain_problems(doc: dict[str, Any], video_hosts: Iterable[str]) -> list[Pr
             seen.add(parent)
             parent = parents[parent]
 
+    for org in doc["organizations"]:
+        if problem := check_url(org.get("url")):
+            add("organizations", org["id"], "url", problem)
+    if isinstance(doc.get("site"), dict) and (problem := check_url(doc["site"].get("exit_url"))):
+        out.append(Problem("site", "exit_url", problem))
+    shelters = shelter_needs(doc["needs"])
+
     strip = Counter()
     for s in doc["services"]:
         sid = s["id"]
@@ -234,7 +304,7 @@ def _domain_problems(doc: dict[str, Any], video_hosts: Iterable[str]) -> list[Pr
             add("services", sid, "url", problem)
         if s.get("confidential_location") and s.get("addresses"):
             add("services", sid, "addresses", "a confidential location must have no address")
-        if SHELTER_NEED in s["needs"] and s.get("addresses"):
+        if shelters.intersection(s["needs"]) and s.get("addresses"):
             add("services", sid, "addresses", "shelter addresses are never published")
         for i, phone in enumerate(s.get("phones", [])):
             if not re.search(r"\d", phone["number"]):

@@ -39,6 +39,8 @@ async def test_catalogue_is_the_public_view(client):
     for service in doc["services"]:
         if service["confidential_location"]:
             assert service["addresses"] == []
+    checked = [r["verified"] for k in ("services", "videos") for r in doc[k] if r["verified"]]
+    assert checked and all(list(v) == ["on"] for v in checked), "who checked stays private"
 
 
 async def test_version(client, app):

@@ -230,3 +230,10 @@ async def test_pages_made_for_one_request_are_compressed(client, app, coding):
         assert packed.headers["vary"] == "Accept-Encoding"
         assert packed.num_bytes_downloaded < len(plain.content) / 2
         assert packed.text == plain.text
+
+
+async def test_control_characters_in_a_search_are_dropped(client):
+    response = await client.get("/find", params={"q": "\x00shel\x1bter\x07"})
+    assert response.status_code == 200
+    assert "\x00" not in response.text and "\x1b" not in response.text
+    assert 'value="shelter"' in response.text

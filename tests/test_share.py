@@ -58,3 +58,14 @@ def test_tel_links(number, extension, kind, body, expected):
         number=number, type=kind, description={"en": "x"}, extension=extension, text_body=body
     )
     assert tel_href(phone) == expected
+
+
+def test_a_list_link_is_read_only_so_far():
+    from server.share import MAX_LIST_ITEMS, MAX_LIST_PARTS, list_codes
+
+    many = "-".join(f"{a}{b}{c}{d}" for a in "BCDF" for b in "GHJK" for c in "MNPQ" for d in "23")
+    assert len(list_codes([many])) == MAX_LIST_ITEMS
+    # Codes hidden behind a long run of junk are never reached: the work is bounded.
+    junk = "-".join(["NOT-A-CODE!"] * MAX_LIST_PARTS)
+    assert list_codes([junk + "-BCDF"]) == []
+    assert list_codes(["BCDF"] * 5000 + ["GHJK"]) == ["BCDF"]

@@ -17,6 +17,7 @@ from server.search import search
 from server.site import HTML, render_page
 
 _LANG_PREFIX = re.compile(r"^/(" + "|".join(LANGUAGES) + r")(/|$)")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SHORT = re.compile(r"^(/[a-z]{2})?/(s|qr)/([0-9a-zA-Z]{4,8})(\.svg)?/?$")
 
 
@@ -63,7 +64,8 @@ async def serve_site(request: Request) -> Response:
 async def find(request: Request) -> Response:
     site = current_site(request)
     lang = request_language(request.url.path, site)
-    query = request.query_params.get("q", "").strip()[:200]
+    # Control characters are never part of a search; they are not echoed back either.
+    query = _CONTROL.sub("", request.query_params.get("q", "")).strip()[:200]
     if not query:
         return file_response(request, site.files[share.fixed_path(lang, "find")])
     results = search(site.catalogue, query, lang)

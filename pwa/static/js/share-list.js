@@ -8,15 +8,17 @@
   const button = document.querySelector('[data-list-share]');
   const MAX_ITEMS = 20;
 
-  // As server/share.py's list_codes.
+  // As server/share.py's list_codes: bounded, whatever the link's length.
+  const MAX_PARTS = 4 * MAX_ITEMS;
   const codes = () => {
+    const parts = new URLSearchParams(window.location.search).getAll('c')
+      .flatMap((value) => value.toUpperCase().split(/[-,.\s]+/)).slice(0, MAX_PARTS);
     const found = [];
-    new URLSearchParams(window.location.search).getAll('c').forEach((value) => {
-      value.toUpperCase().split(/[-,.\s]+/).forEach((code) => {
-        if (/^[0-9A-Z]{4,8}$/.test(code) && !found.includes(code)) found.push(code);
-      });
-    });
-    return found.slice(0, MAX_ITEMS);
+    for (const code of parts) {
+      if (/^[0-9A-Z]{4,8}$/.test(code) && !found.includes(code)) found.push(code);
+      if (found.length === MAX_ITEMS) break;
+    }
+    return found;
   };
 
   if (cards && list) {
