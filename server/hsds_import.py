@@ -9,7 +9,10 @@ translations, hotline flags, videos and collections stay as they are.
 
 Nothing is invented. A fact CARES cannot take as it is (an http:// website, a
 phone kind CARES has no use for, an address of a shelter) is left out and
-noted on the record for an admin, and in the report.
+noted on the record for an admin, and in the report. Two rules keep a
+shelter's location safe: an import only ever adds needs (it never drops
+"shelter" from a service), and it never puts an address on a record: the
+addresses it finds are noted for an admin to add, who knows which are public.
 """
 
 from __future__ import annotations
@@ -20,12 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from server.hsds import hsds_id
-from server.validation import CatalogueInvalid, Problem, check_url
+from server.validation import CatalogueInvalid, Problem, check_url, shelter_needs
 
 STATUS = {"active": "active", "temporarily closed": "temporarily_closed"}
 PHONE_TYPES = {"voice": "voice", "cell": "voice", "text": "text", "sms": "text"}
 PHONE_TYPES |= {"textphone": "textphone", "tty": "textphone", "fax": "fax"}
-SHELTER_NEED = "shelter"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -54,6 +56,15 @@ class Merge:
         return next((r for r in self.doc[kind] if r["id"] == record_id), None)
 
 
+def objects(value: Any, where: str, field: str) -> list[dict[str, Any]]:
+    """A list of HSDS objects (none when absent). Raises CatalogueInvalid for anything else."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise CatalogueInvalid([Problem(where, field, "must be a list of objects")])
+    return value
+
+
 def _slug(text: str) -> str:
     return _SLUG.sub("-", text.lower()).strip("-")
 
@@ -73,7 +84,10 @@ def split_shapes(data: Any) -> tuple[list[dict[str, Any]], list[tuple[dict[str, 
     """(organizations, [(service, organization id)]) from any accepted shape."""
     items = data if isinstance(data, list) else [data]
     if isinstance(data, dict) and "id" not in data:
-        items = [*(data.get("organizations") or []), *(data.get("services") or [])]
+        items = [
+            *objects(data.get("organizations"), "import", "organizations"),
+            *objects(data.get("services"), "import", "services"),
+        ]
     orgs, services = [], []
     for item in items:
         if not isinstance(item, dict) or "id" not in item or "name" not in item:
@@ -87,7 +101,8 @@ def split_shapes(data: Any) -> tuple[list[dict[str, Any]], list[tuple[dict[str, 
             services.append((item, item.get("organization_id") or (nested or {}).get("id")))
         else:
             orgs.append(item)
-            services += [(s, item["id"]) for s in item.get("services") or []]
+            nested = objects(item.get("services"), f"organizations/{item['id']}", "services")
+            services += [(s, item["id"]) for s in nested]
     return orgs, services
 
 
@@ -109,6 +124,7 @@ def merge_hsds(draft: dict[str, Any], data: Any, today: str) -> tuple[dict[str, 
 
 def _merge_org(merge: Merge, org: dict[str, Any]) -> None:
     oid = merge.local_id("organizations", org["id"])
+    objects(org.get("locations"), f"organizations/{oid}", "locations")  # read with services
     record = merge.find("organizations", oid)
     if record is None:
         record = {"id": oid, "name": {"en": _str(org.get("name")) or oid}}
@@ -148,7 +164,7 @@ def _merge_service(
     record["email"] = _str(item.get("email")) or record.get("email")
     _merge_url(merge, record, _str(item.get("url")))
     _merge_needs(merge, record, item)
-    _merge_phones(merge, record, item.get("phones") or [])
+    _merge_phones(merge, record, objects(item.get("phones"), f"services/{sid}", "phones"))
     _merge_hours_languages(record, item)
     _merge_verified(record, item)
     _merge_addresses(merge, record, item, orgs)
@@ -162,7 +178,8 @@ def _merge_url(merge: Merge, record: dict[str, Any], url: str | None) -> None:
 
 
 def _merge_needs(merge: Merge, record: dict[str, Any], item: dict[str, Any]) -> None:
-    terms = [a.get("taxonomy_term") for a in item.get("attributes") or []]
+    where = f"services/{record['id']}"
+    terms = [a.get("taxonomy_term") for a in objects(item.get("attributes"), where, "attributes")]
     terms = [t for t in terms if isinstance(t, dict) and (t.get("code") or t.get("name"))]
     if not terms:
         if not record["needs"]:
@@ -174,7 +191,10 @@ def _merge_needs(merge: Merge, record: dict[str, Any], item: dict[str, Any]) -> 
                 )
             )
         return
-    record["needs"] = list(dict.fromkeys(_need_for(merge, t) for t in terms))
+    # An import adds needs and never takes one away: dropping "shelter" from a
+    # service could otherwise let its address through.
+    found = [_need_for(merge, t) for t in terms]
+    record["needs"] = list(dict.fromkeys([*record["needs"], *found]))
 
 
 def _need_for(merge: Merge, term: dict[str, Any]) -> str:
@@ -199,8 +219,6 @@ def _merge_phones(merge: Merge, record: dict[str, Any], phones: list[Any]) -> No
     known = {(p["number"], p["type"]): p for p in record.get("phones", [])}
     out = []
     for phone in phones:
-        if not isinstance(phone, dict):
-            continue
         # HSDS's own examples quote the number ("\"+44 1234 234567\"").
         number = str(phone.get("number", "")).strip().strip('"').strip()
         kind = PHONE_TYPES.get(str(phone.get("type") or "voice").lower())
@@ -233,12 +251,13 @@ def _phone_label(before: dict[str, Any], phone: dict[str, Any]) -> str | None:
 
 
 def _merge_hours_languages(record: dict[str, Any], item: dict[str, Any]) -> None:
-    hours = [_schedule_text(s) for s in item.get("schedules") or [] if isinstance(s, dict)]
+    where = f"services/{record['id']}"
+    hours = [_schedule_text(s) for s in objects(item.get("schedules"), where, "schedules")]
     record["hours"] = _text(record.get("hours"), "; ".join(h for h in hours if h) or None)
     names = [
         str(lang["name"]).strip()
-        for lang in item.get("languages") or []
-        if isinstance(lang, dict) and lang.get("name")
+        for lang in objects(item.get("languages"), where, "languages")
+        if lang.get("name")
     ]
     if names:
         record["languages"] = {**(record.get("languages") or {}), "en": names}
@@ -255,8 +274,8 @@ def _schedule_text(schedule: dict[str, Any]) -> str | None:
 
 
 def _merge_verified(record: dict[str, Any], item: dict[str, Any]) -> None:
-    for entry in item.get("metadata") or []:
-        if isinstance(entry, dict) and entry.get("last_action_type") == "verified":
+    for entry in objects(item.get("metadata"), f"services/{record['id']}", "metadata"):
+        if entry.get("last_action_type") == "verified":
             record["verified"] = {
                 "on": str(entry.get("last_action_date")),
                 "by": str(entry.get("updated_by") or "HSDS import"),
@@ -271,19 +290,35 @@ def _merge_addresses(
     merge: Merge, record: dict[str, Any], item: dict[str, Any], orgs: list[dict[str, Any]]
 ) -> None:
     found = []
-    for link in item.get("service_at_locations") or []:
-        location = link.get("location") if isinstance(link, dict) else None
+    where = f"services/{record['id']}"
+    for link in objects(item.get("service_at_locations"), where, "service_at_locations"):
+        location = link.get("location")
         found += _addresses_of(location, item.get("name"))
     for org in orgs:
-        for location in org.get("locations") or []:
-            if isinstance(location, dict) and location.get("name") == item.get("name"):
+        for location in objects(org.get("locations"), f"organizations/{org['id']}", "locations"):
+            if location.get("name") == item.get("name"):
                 found += _addresses_of(location, item.get("name"))
-    if not found:
+    if not found or found == record.get("addresses", []):
         return
-    if record.get("confidential_location") or SHELTER_NEED in record["needs"]:
+    # An address is published only once an admin has put it on the record: an
+    # import cannot tell a public office from a shelter's hidden location.
+    if record.get("confidential_location") or shelter_needs(merge.doc["needs"]) & set(
+        record["needs"]
+    ):
         merge.note(record, "services", "An address in the import was left out: never published")
         return
-    record["addresses"] = found[:10]
+    for address in found[:10]:
+        line = ", ".join(
+            str(address[k])
+            for k in ("address_1", "city", "state_province", "postal_code")
+            if address.get(k)
+        )
+        merge.note(
+            record,
+            "services",
+            f"Address in the import, not published: {line[:300]}. Add it to the record"
+            " only if it is a public office (never a shelter).",
+        )
 
 
 def _addresses_of(location: Any, service_name: Any) -> list[dict[str, Any]]:
@@ -294,8 +329,8 @@ def _addresses_of(location: Any, service_name: Any) -> list[dict[str, Any]]:
     names = [_str(location.get("description")), _str(location.get("name"))]
     label = next((t for t in names if t and len(t) <= 200 and t != service_name), None)
     out = []
-    for a in location.get("addresses") or []:
-        if isinstance(a, dict) and a.get("address_type", "physical") in ("physical", "postal"):
+    for a in objects(location.get("addresses"), f"locations/{location.get('id')}", "addresses"):
+        if a.get("address_type", "physical") in ("physical", "postal"):
             out.append(
                 {
                     "address_1": str(a.get("address_1", "")).strip(),

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from server.catalogue import FORMAT, catalogue_to_dict
-from server.diff import describe, document_changes, trimmed
+from server.diff import describe, document_changes, record_changes, trimmed
 from server.hsds import to_hsds
 from server.hsds_import import merge_hsds
 from server.settings import Settings
@@ -24,6 +24,7 @@ from server.validation import CatalogueInvalid, Problem, validate_catalogue
 Format = Literal["cares", "hsds"]
 FORMATS: tuple[Format, ...] = ("cares", "hsds")
 MAX_DEPTH = 32
+REPORTED_RECORDS = 100
 
 
 @dataclass(frozen=True)
@@ -114,10 +115,29 @@ async def plan_import(
         "format": fmt,
         "changes": trimmed(changes),
         "summary": describe(changes),
+        "fields": changed_fields(draft, document, changes),
         "warnings": warnings[:200],
         "counts": {kind: len(document[kind]) for kind in ("needs", "services", "videos")},
     }
     return ImportPlan(document, report)
+
+
+def changed_fields(
+    old: dict[str, Any] | None, new: dict[str, Any], changes: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Field by field, what the import changes in each record it changes (the first few)."""
+    if old is None:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for kind, entry in changes.items():
+        if kind == "site":
+            out["site"] = record_changes(old["site"], new["site"])
+            continue
+        before = {r["id"]: r for r in old[kind]}
+        after = {r["id"]: r for r in new[kind]}
+        for record_id in entry.get("changed", [])[:REPORTED_RECORDS]:
+            out[f"{kind}/{record_id}"] = record_changes(before[record_id], after[record_id])
+    return out
 
 
 async def export_document(

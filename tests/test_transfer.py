@@ -260,3 +260,102 @@ async def test_import_and_export_need_a_session(client):
 
 async def test_unknown_export_is_a_404(admin):
     assert (await admin.get("/admin/export/secrets.json")).status_code == 404
+
+
+MALFORMED_HSDS = [
+    {"organizations": 5},
+    {"services": [1]},
+    {"id": "x", "name": "Org", "description": "", "services": "many"},
+    {"id": "s", "name": "S", "status": "active", "phones": 5},
+    {"id": "s", "name": "S", "status": "active", "attributes": [1]},
+    {"id": "s", "name": "S", "status": "active", "schedules": {"a": 1}},
+    {"id": "s", "name": "S", "status": "active", "languages": "en"},
+    {"id": "s", "name": "S", "status": "active", "metadata": 5},
+    {"id": "s", "name": "S", "status": "active", "service_at_locations": 5},
+    {"id": "o", "name": "O", "description": "", "locations": 5},
+    {
+        "id": "s",
+        "name": "S",
+        "status": "active",
+        "service_at_locations": [{"location": {"id": "l", "addresses": 5}}],
+    },
+]
+
+
+@pytest.mark.parametrize("data", MALFORMED_HSDS)
+async def test_malformed_hsds_is_refused_clearly(app, admin, data):
+    before = draft_hash(await app.state.store.draft_document())
+    response = await upload(admin, json.dumps(data).encode(), fmt="hsds")
+    assert response.status_code == 400, response.text[:2000]
+    assert "must be a list of objects" in response.text or "needs an id and a name" in response.text
+    assert draft_hash(await app.state.store.draft_document()) == before
+
+
+async def test_an_unpaired_surrogate_in_an_import_is_refused(app, admin):
+    doc = json.loads((await admin.get("/admin/export/cares-draft.json")).content)
+    body = json.dumps(doc).replace('"Hiatus House"', '"Hiatus \\ud800House"', 1).encode()
+    response = await upload(admin, body)
+    assert response.status_code == 400 and "invisible character (U+D800)" in response.text
+
+
+def hsds_service(service_id: str, term: str, address: str) -> dict:
+    return {
+        "id": service_id,
+        "name": "Safe place",
+        "status": "active",
+        "organization": {"id": "hiatus-house", "name": "Hiatus House", "description": ""},
+        "attributes": [{"id": "a", "taxonomy_term": {"id": "t", "code": term, "name": term}}],
+        "service_at_locations": [
+            {
+                "id": "sal",
+                "location": {
+                    "id": "loc",
+                    "location_type": "physical",
+                    "addresses": [
+                        {
+                            "id": "ad",
+                            "address_1": address,
+                            "city": "Windsor",
+                            "state_province": "ON",
+                            "postal_code": "N9A 1A1",
+                            "country": "CA",
+                            "address_type": "physical",
+                        }
+                    ],
+                },
+            }
+        ],
+    }
+
+
+async def test_an_import_never_publishes_an_address(app, admin, client):
+    # An existing shelter re-tagged by the import keeps "shelter"; a new record
+    # that only calls itself a shelter does not get its address published either.
+    shelter = next(s for s in app.state.live.current.catalogue.services if "shelter" in s.needs)
+    data = [
+        hsds_service(hsds_id("service", shelter.id), "crisis-lines", "1 Exposed Street"),
+        hsds_service("new-safe-place", "emergency-shelter", "2 Hidden Lane"),
+    ]
+    report = await upload(admin, json.dumps(data).encode(), fmt="hsds")
+    assert report.status_code == 200, report.text[:3000]
+    assert "Address in the import, not published: 2 Hidden Lane" in report.text
+    assert "never published" in report.text
+    assert (await apply_report(admin, report.text)).status_code == 303
+    old = (await app.state.store.get_record("services", shelter.id)).data
+    new = (await app.state.store.get_record("services", "new-safe-place")).data
+    assert "shelter" in old["needs"] and old["addresses"] == []
+    assert new["addresses"] == []
+    assert any("2 Hidden Lane" in note for note in new["attention"])
+    export = (await admin.get("/admin/export/hsds-draft.json")).text
+    assert "Exposed" not in export and "Hidden Lane" not in export
+
+
+async def test_the_report_shows_each_changed_field(app, admin):
+    doc = json.loads((await admin.get("/admin/export/cares-draft.json")).content)
+    service = doc["services"][0]
+    service["alert"] = {"en": "Closed for the holiday"}
+    report = await upload(admin, json.dumps(doc).encode())
+    block = re.search(
+        rf'<details data-import-fields="services/{service["id"]}".*?</details>', report.text, re.S
+    )[0]
+    assert "<code>alert</code>" in block and "Closed for the holiday" in block
