@@ -56,7 +56,7 @@ class CaresApp(Starlette):
         full = SecurityHeaders(BodyLimit(inner, settings.max_body_bytes), https=settings.https)
         published = PublishedFiles(full, self.state, settings.host_names, settings.https)
         # Outside the in-memory file server, which answers short links itself.
-        counted = CountOpens(published, self.state)
+        counted = CountOpens(published, self.state, settings.host_names)
         if settings.test_fail_paths:
             return FailPaths(counted, settings.test_fail_paths, settings.https)
         return counted

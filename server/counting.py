@@ -30,6 +30,7 @@ from urllib.parse import parse_qs
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.catalogue import LANGUAGES
+from server.http import request_host
 from server.share import LIST_KEY, list_codes
 
 log = logging.getLogger("cares")
@@ -90,9 +91,10 @@ class OpenCounter:
 class CountOpens:
     """Counts openings of short links (and of lists of several), then passes the request on."""
 
-    def __init__(self, app: ASGIApp, state: Any) -> None:
+    def __init__(self, app: ASGIApp, state: Any, hosts: list[str]) -> None:
         self.app = app
         self.state = state
+        self.hosts = {h.encode() for h in hosts}
 
     def code_for(self, scope: Scope) -> str | None:
         live = getattr(self.state, "live", None)
@@ -112,6 +114,8 @@ class CountOpens:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             code = self.code_for(scope)
-            if code is not None and is_opening(dict(scope["headers"])):
+            # A request the server refuses (a foreign Host) is no opening.
+            known_host = request_host(scope, self.hosts) is not None
+            if code is not None and known_host and is_opening(dict(scope["headers"])):
                 self.state.counter.add(code)
         await self.app(scope, receive, send)

@@ -240,6 +240,15 @@ def _host_name(host: bytes) -> bytes:
     return host.rsplit(b":", 1)[0] if b":" in host else host
 
 
+def request_host(scope: Scope, hosts: set[bytes]) -> bytes | None:
+    """The request's host name when it sent exactly one Host header naming one of `hosts`."""
+    found = [value for name, value in scope["headers"] if name == b"host"]
+    if len(found) != 1:
+        return None
+    name = _host_name(found[0])
+    return name if name in hosts else None
+
+
 class PublishedFiles:
     """Answers GET and HEAD for published files straight from memory, before any routing.
 
@@ -253,6 +262,10 @@ class PublishedFiles:
         self.security = [(k.encode(), v.encode()) for k, v in security_headers(https).items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and sum(n == b"host" for n, _ in scope["headers"]) > 1:
+            # Two Host headers could be read one way here and another further in.
+            await self._refuse(send)
+            return
         live = getattr(self.state, "live", None)
         site = live.current if live is not None else None
         if (
@@ -264,7 +277,7 @@ class PublishedFiles:
             and not (scope["query_string"] and scope["path"].endswith(DYNAMIC_WITH_QUERY))
         ):
             headers = dict(scope["headers"])
-            if _host_name(headers.get(b"host", b"")) in self.hosts:
+            if request_host(scope, self.hosts) is not None:
                 status, extra, body = negotiate(
                     file,
                     headers.get(b"accept-encoding", b"").decode("latin-1"),
@@ -288,3 +301,10 @@ class PublishedFiles:
                 )
                 return
         await self.app(scope, receive, send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = b"A request names one host."
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), *self.security]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 400, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

@@ -125,3 +125,16 @@ async def test_the_counts_page_needs_a_session(client):
     response = await client.get("/admin/opens")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/admin/login")
+
+
+async def test_a_refused_request_is_not_an_opening(app, client):
+    code = await service_code(client)
+    foreign = await client.get(f"/s/{code}", headers=NAVIGATE | {"host": "evil.example"})
+    assert foreign.status_code == 400
+    twice = await client.get(
+        f"/s/{code}", headers=[*NAVIGATE.items(), ("host", "testserver"), ("host", "evil.example")]
+    )
+    assert twice.status_code == 400
+    assert "frame-ancestors 'none'" in twice.headers["content-security-policy"]
+    await app.state.counter.flush(app.state.store)
+    assert await counts(app.state.store) == {}
