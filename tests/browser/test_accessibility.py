@@ -173,6 +173,9 @@ async def test_call_links_say_the_number_and_whose_it_is(server, context, lang):
     checked = 0
     for kind in ["home", "need", "service", "numbers", "video", "find with a query"]:
         await page.goto(server.url + page_types(server.url, lang)[kind])
+        if kind == "find with a query":
+            # Drawn from the saved copy, the results appear once the page has searched.
+            await page.wait_for_selector("[data-search-results] .cards li")
         names = await accessible_names(context, page, "link")
         calls = [n for n in names if any(c.isdigit() for c in n)]
         for link in await page.evaluate(CALL_LINKS):
