@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,7 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from server.accounts import ROLE_NAMES, Role
 from server.assets import admin_css
 from server.catalogue import LANGUAGES, RTL_LANGUAGES
-from server.forms import rows_for_form
+from server.forms import MAX_DIGITS, rows_for_form
 from server.record_forms import display_name
 from server.sessions import csrf_ok, load_session, same_origin
 from server.store import Store
@@ -31,6 +32,23 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية", "e
 MAX_FIELDS = 5000
 MAX_FILES = 2
 View = Callable[[Request], Awaitable[Response]]
+
+
+class RowId(Convertor[int]):
+    """`{id:rowid}`: a database id in an address. A number too long for SQLite
+    matches no route, so it is a 404 rather than an overflow deep in the store."""
+
+    regex = f"[0-9]{{1,{MAX_DIGITS}}}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+# Registered here, where every admin route module imports from, before any route is built.
+register_url_convertor("rowid", RowId())
 
 
 class Forbidden(HTTPException):

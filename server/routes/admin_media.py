@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from server.admin import admin_view, render, store_of
 from server.images import ImageRefused, clean_image
-from server.routes.admin_records import _current, _save
+from server.routes.admin_records import _current, _save, form_revision
 
 
 async def _refuse(request: Request, message: str, status: int = 400) -> Response:
@@ -24,7 +24,7 @@ async def _refuse(request: Request, message: str, status: int = 400) -> Response
 async def upload(request: Request) -> Response:
     row = await _current(request, "videos")
     form = request.state.form
-    revision = str(form.get("revision", ""))
+    revision = form_revision(request)
     file = form.get("thumbnail")
     if not isinstance(file, UploadFile):
         return await _refuse(request, "Choose an image file to upload.")
@@ -42,17 +42,15 @@ async def upload(request: Request) -> Response:
     account = request.state.session.account
     await store_of(request).put_media(name, image.content_type, image.body, account.username)
     record = {**row.data, "thumbnail": name}
-    expected = int(revision) if revision.isdigit() else -1
-    return await _save(request, "videos", row.id, record, expected, creating=False)
+    return await _save(request, "videos", row.id, record, revision, creating=False)
 
 
 @admin_view()
 async def remove(request: Request) -> Response:
     row = await _current(request, "videos")
-    revision = str(request.state.form.get("revision", ""))
+    revision = form_revision(request)
     record = {**row.data, "thumbnail": None}
-    expected = int(revision) if revision.isdigit() else -1
-    return await _save(request, "videos", row.id, record, expected, creating=False)
+    return await _save(request, "videos", row.id, record, revision, creating=False)
 
 
 @admin_view()
