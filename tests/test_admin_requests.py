@@ -1,11 +1,17 @@
-"""Requests a browser would not send: numbers that are not numbers, ids out of range."""
+"""Requests a browser would not send: numbers that are not numbers, ids out of range, HEAD."""
 
 from __future__ import annotations
 
 import io
+import re
+import sqlite3
 
 import pytest
 from PIL import Image
+
+from server.catalogue import KINDS
+from server.cli import prepare
+from tests.admin_client import AdminClient
 
 HUGE = "99999999999999999999999"  # past SQLite's 64-bit integers
 SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no
@@ -83,3 +89,65 @@ async def test_odd_numbers_in_forms_get_a_clear_page_and_change_nothing(
     assert response.headers["content-type"].startswith("text/html")
     assert message in response.text
     assert await snapshot(app) == before
+
+
+def audit_count(app) -> int:
+    db = sqlite3.connect(app.state.settings.db_path)
+    try:
+        return db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    finally:
+        db.close()
+
+
+async def pages_taking_get_and_post(app) -> list[str]:
+    """Every signed-in admin page that answers both GET and POST."""
+    paths = ["/admin/password", "/admin/site", "/admin/versions/1/rollback"]
+    for kind in KINDS:
+        paths.append(f"/admin/{kind}/new")
+        paths += [f"/admin/{kind}/{row.id}" for row in await app.state.store.list_records(kind)]
+    return paths
+
+
+async def assert_head_answers_as_get(who: AdminClient, path: str) -> None:
+    got = await who.get(path)
+    head = await who.head(path)
+    assert head.status_code == got.status_code, (path, head.status_code)
+    assert head.content == b"", path
+    assert head.headers["content-type"] == got.headers["content-type"], path
+    assert head.headers["cache-control"] == "no-store", path
+
+
+async def test_head_on_admin_forms_answers_as_get_and_changes_nothing(app, admin):
+    paths = await pages_taking_get_and_post(app)
+    assert len(paths) > 20
+    before, audited = await snapshot(app), audit_count(app)
+    for path in paths:
+        await assert_head_answers_as_get(admin, path)
+    assert await snapshot(app) == before and audit_count(app) == audited
+
+
+async def test_head_on_the_sign_in_page_signs_nobody_in(app, client, clock):
+    audited = audit_count(app)
+    await assert_head_answers_as_get(AdminClient(client), "/admin/login")
+    response = await client.head("/admin/login")
+    assert "set-cookie" not in response.headers and audit_count(app) == audited
+
+
+async def test_head_never_spends_a_one_time_link(app, admin, client):
+    invited = await admin.post("/admin/accounts/invite", {"username": "eddie", "role": "editor"})
+    invite = re.search(r"http://testserver(/admin/invite/[^<\s]+)", invited.text)[1]
+    newcomer = AdminClient(client)
+    await assert_head_answers_as_get(newcomer, invite)
+    form = {"display_name": "Eddie", "password": "copper kite meadow"}
+    form["confirm"] = form["password"]
+    assert (await newcomer.post(invite, form, csrf=False)).status_code == 303
+
+
+async def test_head_never_spends_the_setup_link(app, client, clock, seeded):
+    setup = re.search(r"http://testserver(/admin/setup/\S+)", await prepare(seeded))[1]
+    browser = AdminClient(client)
+    await assert_head_answers_as_get(browser, setup)
+    assert await app.state.store.list_accounts() == []
+    form = {"username": "coordinator", "display_name": "Coordinator"}
+    form |= {"password": "paper lanterns over windsor", "confirm": "paper lanterns over windsor"}
+    assert (await browser.post(setup, form, csrf=False)).status_code == 303
