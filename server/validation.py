@@ -141,6 +141,15 @@ def _message(error: Any) -> str:
     return error.message
 
 
+def unsafe_text_problem(value: str) -> str | None:
+    """What makes a text unsafe to store or print (control or bidi override characters), or None."""
+    if _BIDI_CONTROLS.search(value):
+        return "contains a bidirectional override character"
+    if _CONTROL.search(value):
+        return "contains a control character"
+    return None
+
+
 def normalize_text(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """NFC-normalise every string in place; yield (path, problem) for unsafe characters."""
     items = (
@@ -148,10 +157,8 @@ def normalize_text(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
     )
     for key, value in items:
         if isinstance(value, str):
-            if _BIDI_CONTROLS.search(value):
-                yield (*path, key), "contains a bidirectional override character"
-            elif _CONTROL.search(value):
-                yield (*path, key), "contains a control character"
+            if problem := unsafe_text_problem(value):
+                yield (*path, key), problem
             doc[key] = unicodedata.normalize("NFC", value)
         else:
             yield from normalize_text(value, (*path, key))

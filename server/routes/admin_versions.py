@@ -25,11 +25,10 @@ from server.publishing import publish_document, publish_draft
 from server.site import HTML, Renderer
 from server.store import VersionInfo
 from server.store.drafts import draft_hash
-from server.validation import CatalogueInvalid, validate_catalogue
+from server.validation import CatalogueInvalid, unsafe_text_problem, validate_catalogue
 
 PAGE_SIZE = 20
 NOTE_LIMIT = 500
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Links that stay inside the preview; assets are the published ones (same build).
 _INTERNAL_LINK = re.compile(r'(href|src)="/(?!static/|admin/|manifest\.json|media/)')
 
@@ -44,7 +43,7 @@ def _note(request: Request) -> str | None:
     raw = str(request.state.form.get("note", "")).strip()
     if len(raw) > NOTE_LIMIT:
         raise HTTPException(400, f"The note is longer than {NOTE_LIMIT} characters.")
-    if _UNSAFE.search(raw):
+    if unsafe_text_problem(raw):
         raise HTTPException(400, "The note contains control or text-direction characters.")
     return unicodedata.normalize("NFC", raw) or None
 
