@@ -44,7 +44,8 @@ def clean_image(body: bytes) -> CleanImage:
             _check_size(image)
             image.load()
             pixels = _upright_srgb(image)
-            fmt = image.format or ""
+            # Phones add depth maps or previews to JPEGs (MPO); the first picture is the photo.
+            fmt = "JPEG" if image.format == "MPO" else image.format or ""
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as bomb:
         raise ImageRefused(_too_many_pixels()) from bomb
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as broken:

@@ -109,6 +109,18 @@ async def test_a_png_loses_its_text_chunks_and_keeps_its_pixels(app, admin):
     assert stored.mode == "RGBA" and stored.tobytes() == image.tobytes()
 
 
+async def test_a_phone_jpeg_with_extra_pictures_keeps_only_the_photo(app, admin):
+    photo, depth_map = Image.new("RGB", (16, 9), (200, 30, 30)), Image.new("RGB", (16, 9))
+    buffer = io.BytesIO()
+    photo.save(buffer, "MPO", save_all=True, append_images=[depth_map])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    assert (await upload(app, admin, buffer.getvalue())).status_code == 303
+    name = (await app.state.store.get_record("videos", VIDEO)).data["thumbnail"]
+    stored = Image.open(io.BytesIO((await admin.get(f"/admin/media/{name}")).content))
+    assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+    assert stored.getpixel((8, 4))[0] > 150, "the photo, not the depth map"
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
