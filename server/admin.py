@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,7 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from server.accounts import ROLE_NAMES, Role
 from server.assets import admin_css
 from server.catalogue import LANGUAGES, RTL_LANGUAGES
-from server.forms import rows_for_form
+from server.forms import MAX_DIGITS, rows_for_form
 from server.record_forms import display_name
 from server.sessions import csrf_ok, load_session, same_origin
 from server.store import Store
@@ -31,6 +32,23 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية", "e
 MAX_FIELDS = 5000
 MAX_FILES = 2
 View = Callable[[Request], Awaitable[Response]]
+
+
+class RowId(Convertor[int]):
+    """`{id:rowid}`: a database id in an address. A number too long for SQLite
+    matches no route, so it is a 404 rather than an overflow deep in the store."""
+
+    regex = f"[0-9]{{1,{MAX_DIGITS}}}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+# Registered here, where every admin route module imports from, before any route is built.
+register_url_convertor("rowid", RowId())
 
 
 class Forbidden(HTTPException):
@@ -95,10 +113,30 @@ async def read_form(request: Request) -> FormData:
     return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
 
 
+def _head_as_get(handler: View) -> View:
+    """Answer a HEAD as the GET would be answered, without the body.
+
+    Views tell GET from POST, so a HEAD would otherwise run their POST code
+    (and fail, or spend a one-time link). It is answered rather than refused
+    with a 405 because HTTP expects HEAD wherever GET works, and link checkers
+    and monitors use it.
+    """
+
+    @functools.wraps(handler)
+    async def head_aware(request: Request) -> Response:
+        if request.method != "HEAD":
+            return await handler(request)
+        response = await handler(Request({**request.scope, "method": "GET"}, request.receive))
+        response.body = b""  # the headers, Content-Length included, stay the GET's
+        return response
+
+    return head_aware
+
+
 def admin_view(role: Role = "editor") -> Callable[[View], View]:
     """Require a live session (and a role); on POST, also a same-origin request and the CSRF token.
 
-    The parsed form is left in ``request.state.form``.
+    The parsed form is left in ``request.state.form``. A HEAD runs as a GET.
     """
 
     def wrap(view: View) -> View:
@@ -106,7 +144,7 @@ def admin_view(role: Role = "editor") -> Callable[[View], View]:
         async def handler(request: Request) -> Response:
             session = await load_session(request)
             if session is None:
-                if request.method in ("GET", "HEAD"):
+                if request.method == "GET":
                     target = request.url.path
                     if request.url.query:
                         target += "?" + request.url.query
@@ -129,13 +167,16 @@ def admin_view(role: Role = "editor") -> Callable[[View], View]:
                 if request.method == "POST":
                     await request.state.form.close()  # uploaded files' temporary copies
 
-        return handler
+        return _head_as_get(handler)
 
     return wrap
 
 
 def public_form_view(view: View) -> View:
-    """Pages used before signing in (login, setup, invitation): POSTs must be same-origin."""
+    """Pages used before signing in (login, setup, invitation): POSTs must be same-origin.
+
+    A HEAD runs as a GET, so it never signs anyone in or spends a link.
+    """
 
     @functools.wraps(view)
     async def handler(request: Request) -> Response:
@@ -146,7 +187,7 @@ def public_form_view(view: View) -> View:
             request.state.form = await read_form(request)
         return await view(request)
 
-    return handler
+    return _head_as_get(handler)
 
 
 def safe_next(target: str | None) -> str:

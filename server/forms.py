@@ -18,6 +18,19 @@ from server.catalogue import LANGUAGES
 # strlist (one item per line), rows (a repeated group), group (a nested object),
 # refs (an ordered list of "kind:id" choices).
 BLANK_ROWS = 1
+# Counts, pages and ids read from forms and addresses: below SQLite's 64-bit limit.
+MAX_DIGITS = 18
+_WHOLE = re.compile(f"[0-9]{{1,{MAX_DIGITS}}}")
+
+
+def whole_number(raw: object) -> int | None:
+    """A non-negative whole number written in ASCII digits (at most 18); None for anything else.
+
+    Not ``str.isdigit()``: it accepts "²" and "٣", which ``int()`` refuses or reads.
+    """
+    if not isinstance(raw, str) or not _WHOLE.fullmatch(raw):
+        return None
+    return int(raw)
 
 
 class FormLike(Protocol):

@@ -16,7 +16,7 @@ from server import share
 from server.catalogue import Catalogue, Collection, Need, Service, Site, Video, localized
 
 if TYPE_CHECKING:
-    from server.site import Rendered, Renderer, Theme
+    from server.site import Theme
 
 Record = Need | Service | Video | Collection
 KINDS = {Need: "need", Service: "service", Video: "video", Collection: "collection"}
@@ -70,18 +70,17 @@ def pick_groups(catalogue: Catalogue) -> list[tuple[str, list[tuple[str, Record]
     ]
 
 
-def render_pages(renderer: Renderer, lang: str) -> list[Rendered]:
-    """The published picking page and the list page's saved shell with every card."""
-    cat = renderer.catalogue
+def published_pages(catalogue: Catalogue, lang: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """The published picking page and the list page's saved shell with every card.
+
+    As (template, path, context), for the renderer's list of a language's files.
+    """
     return [
-        renderer.page(lang, "pick.html", share.fixed_path(lang, "pick"), groups=pick_groups(cat)),
-        renderer.page(
-            lang,
+        ("pick.html", share.fixed_path(lang, "pick"), {"groups": pick_groups(catalogue)}),
+        (
             "list.html",
             share.fixed_path(lang, "list"),
-            items=None,
-            missing=0,
-            cards=shareable(cat),
+            {"items": None, "missing": 0, "cards": shareable(catalogue)},
         ),
     ]
 

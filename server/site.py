@@ -12,11 +12,11 @@ import gzip
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -287,83 +287,64 @@ class Renderer:
             "text": body,
         }
 
-    def render_language(self, lang: str) -> list[Rendered]:
+    def language_files(self, lang: str) -> dict[str, Callable[[], Rendered]]:
+        """Every file published for one language, by path, each rendered only when called.
+
+        Publishing renders them all; the admin's preview renders the one asked for,
+        so it can show every page publishing makes, and only those.
+        """
         cat = self.catalogue
-        files = [
-            self.page(lang, "home.html", share.home_path(lang), needs=cat.needs, full_strip=True)
-        ]
-        files.append(
-            self.page(
-                lang,
+        pages = [
+            ("home.html", share.home_path(lang), {"needs": cat.needs, "full_strip": True}),
+            (
                 "numbers.html",
                 share.fixed_path(lang, "numbers"),
-                hotlines=cat.hotline_services(),
-            )
-        )
-        files.append(
-            self.page(
-                lang,
+                {"hotlines": cat.hotline_services()},
+            ),
+            (
                 "find.html",
                 share.fixed_path(lang, "find"),
-                query="",
-                results=None,
-                cards=self.search_cards(),
-            )
-        )
-        files.append(self.page(lang, "about.html", share.fixed_path(lang, "about")))
-        files.append(
-            self.page(lang, "offline.html", share.fixed_path(lang, "offline"), full_strip=True)
-        )
-        files.append(
-            self.page(
-                lang, "error.html", share.fixed_path(lang, "404"), status=404, code=404, message=""
-            )
-        )
-        files += share_pages.render_pages(self, lang)
-        files.append(self.page(lang, "blank.html", share.exit_page_path(lang)))
+                {"query": "", "results": None, "cards": self.search_cards()},
+            ),
+            ("about.html", share.fixed_path(lang, "about"), {}),
+            ("offline.html", share.fixed_path(lang, "offline"), {"full_strip": True}),
+            (
+                "error.html",
+                share.fixed_path(lang, "404"),
+                {"status": 404, "code": 404, "message": ""},
+            ),
+            *share_pages.published_pages(cat, lang),
+            ("blank.html", share.exit_page_path(lang), {}),
+        ]
+        files = {
+            path: partial(self.page, lang, template, path, **context)
+            for template, path, context in pages
+        }
         for kind in SHARED_KINDS.values():
             for record in getattr(cat, kind):
-                files.append(self.record_page(lang, record))
-                url = share.absolute(self.theme.base_url, share.page_path(lang, record.code))
-                svg = self.qr(url)
-                files.append(
-                    Rendered(share.qr_path(lang, record.code), SVG, _svg_file(svg), offline=lang)
-                )
+                files[share.page_path(lang, record.code)] = partial(self.record_page, lang, record)
+                files[share.qr_path(lang, record.code)] = partial(self.qr_file, lang, record.code)
         return files
+
+    def render_language(self, lang: str) -> list[Rendered]:
+        return [make() for make in self.language_files(lang).values()]
 
     def render_path(self, path: str) -> Rendered | None:
         """Render the one public file at `path` (a page or a QR code), None when there is none.
 
         The admin's preview uses it: the draft shown exactly as publishing would render it.
         """
-        cat = self.catalogue
-        lang = DEFAULT_LANGUAGE
-        for code in cat.site.languages:
-            prefix = share.lang_prefix(code)
-            if prefix and path.startswith(prefix + "/"):
-                lang = code
-        rest = path.removeprefix(share.lang_prefix(lang))
-        if rest == "/":
-            return self.page(lang, "home.html", path, needs=cat.needs, full_strip=True)
-        fixed = {
-            "/numbers": ("numbers.html", {"hotlines": cat.hotline_services()}),
-            "/find": ("find.html", {"query": "", "results": None, "cards": self.search_cards()}),
-            "/about": ("about.html", {}),
-            "/offline": ("offline.html", {"full_strip": True}),
-        }
-        if rest in fixed:
-            template, context = fixed[rest]
-            return self.page(lang, template, path, **context)
-        kind, _, code = rest.strip("/").partition("/")
-        if kind == "qr" and code.endswith(".svg"):
-            code = code.removesuffix(".svg")
-        record = cat.by_code.get(code)
-        if record is None or kind not in ("s", "qr"):
-            return None
-        if kind == "qr":
-            url = share.absolute(self.theme.base_url, share.page_path(lang, code))
-            return Rendered(path, SVG, _svg_file(self.qr(url)))
-        return self.record_page(lang, record)
+        prefixed = [
+            code
+            for code in self.catalogue.site.languages
+            if share.lang_prefix(code) and path.startswith(share.lang_prefix(code) + "/")
+        ]
+        make = self.language_files(prefixed[0] if prefixed else DEFAULT_LANGUAGE).get(path)
+        return make() if make else None
+
+    def qr_file(self, lang: str, code: str) -> Rendered:
+        url = share.absolute(self.theme.base_url, share.page_path(lang, code))
+        return Rendered(share.qr_path(lang, code), SVG, _svg_file(self.qr(url)), offline=lang)
 
     def search_cards(self) -> list[tuple[str, Need | Service | Video]]:
         """Every record a search can find (see server/search.py), for the in-page search."""

@@ -11,18 +11,27 @@ from __future__ import annotations
 
 import zlib
 
-from server.stickers import CHAR_EM, Sheet, StickerError
+from server.stickers import CHAR_EM, PDF_ENCODING, Sheet, StickerError, pdf_printable
 
 FONTS = {False: "/F1", True: "/F2"}
+# How a refusal names the text it is about, and what the admin can do instead.
+ROLES = {
+    "line": ("The line", " Use the SVG sheet, or type the line in Latin letters."),
+    "link": ("The link", " Use the SVG sheet."),
+    "note": ("A note", " Use the SVG sheet."),
+    "title": ("The title", ""),
+}
 
 
-def pdf_text(value: str) -> bytes:
+def pdf_text(value: str, role: str = "title") -> bytes:
     try:
-        raw = value.encode("cp1252")
+        raw = value.encode(PDF_ENCODING)
     except UnicodeEncodeError:
+        what, instead = ROLES[role]
+        missing = " ".join(dict.fromkeys(c for c in value if not pdf_printable(c)))
         raise StickerError(
-            f"“{value}” has letters the PDF's built-in font cannot print (it has Latin"
-            " letters only). Use the SVG sheet for this text, or type the line in Latin letters."
+            f"{what} “{value}” has characters the PDF's built-in font (Latin letters only)"
+            f" cannot print: {missing}.{instead}"
         ) from None
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
@@ -46,7 +55,7 @@ def page_stream(sheet: Sheet, index: int) -> bytes:
         ops.append(
             b"BT "
             + f"{FONTS[t.bold]} {_n(t.size)} Tf {_n(x)} {_n(height - t.y)} Td ".encode()
-            + pdf_text(t.value)
+            + pdf_text(t.value, t.role)
             + b" Tj ET"
         )
     return b"\n".join(ops) + b"\n"

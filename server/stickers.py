@@ -18,6 +18,7 @@ import segno
 from server import share
 from server.catalogue import SHARED_KINDS, Catalogue, Collection, Need, Service, Video
 from server.labels import LAYOUTS, Layout
+from server.validation import unsafe_text_problem
 
 QUIET_ZONE = 4  # modules: the QR standard's minimum, never reduced
 CHAR_EM = 0.6  # Courier's advance width, in em
@@ -28,6 +29,8 @@ GAP = 3.0
 MAX_LINE_ROWS = 2
 MAX_TEXT = 60
 NOTE_SIZE = 6.0
+# The PDF's built-in fonts print WinAnsi text only: Latin letters with their accents.
+PDF_ENCODING = "cp1252"
 
 
 class StickerError(ValueError):
@@ -42,6 +45,22 @@ class Text:
     value: str
     bold: bool = False
     anchor: str = "start"  # or "middle"
+    role: str = "line"  # what it is, for a message about it: "line", "link" or "note"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something about the sheet for the admin: `text` on the admin page, `margin` on paper.
+
+    The margin names a record by its name only when the PDF's font can print
+    that name, else by its code: a note must never be why a sheet cannot print.
+    """
+
+    text: str
+    margin: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -62,7 +81,7 @@ class Page:
 class Sheet:
     layout: Layout
     stickers: list[Sticker]
-    notes: list[str]
+    notes: list[Note]
     pages: list[Page]
 
 
@@ -81,11 +100,19 @@ def record_name(record: Need | Service | Video | Collection) -> str:
     return text.get("en", "")
 
 
+def pdf_printable(text: str) -> bool:
+    try:
+        text.encode(PDF_ENCODING)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def pick_records(
     catalogue: Catalogue, collection: str, codes: str, mode: str
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[Note]]:
     """The codes to print, in order, and notes about what was left out or needs care."""
-    notes: list[str] = []
+    notes: list[Note] = []
     if collection:
         record = catalogue.by_code.get(collection.upper()) or next(
             (c for c in catalogue.collections if c.id == collection), None
@@ -117,19 +144,23 @@ def pick_records(
     return printed, notes
 
 
-def _notes(record: object, listed: bool) -> list[str]:
+def _notes(record: object, listed: bool) -> list[Note]:
     if not isinstance(record, Service | Video):
         return []
-    name = f"{record_name(record)} ({record.code})"
     if isinstance(record, Service) and record.status == "inactive":
         if listed:
-            return [f"Note: {name} is no longer offered; the collection's page leaves it out."]
-        return [f"Left out: {name} is no longer offered (withdrawn)."]
-    if isinstance(record, Service) and record.status == "temporarily_closed":
-        return [f"Check: {name} is temporarily closed."]
-    if isinstance(record, Video) and not record.url:
-        return [f"Check: {name} has no video link yet."]
-    return []
+            message = "Note: {} is no longer offered; the collection's page leaves it out."
+        else:
+            message = "Left out: {} is no longer offered (withdrawn)."
+    elif isinstance(record, Service) and record.status == "temporarily_closed":
+        message = "Check: {} is temporarily closed."
+    elif isinstance(record, Video) and not record.url:
+        message = "Check: {} has no video link yet."
+    else:
+        return []
+    named = f"{record_name(record)} ({record.code})"
+    on_paper = named if pdf_printable(named) else record.code
+    return [Note(message.format(named), message.format(on_paper))]
 
 
 def typed_link(url: str) -> str:
@@ -182,11 +213,13 @@ def qr_rects(url: str, x: float, y: float, side: float) -> list[tuple[float, flo
 
 
 def build_sheet(
-    layout: Layout, stickers: list[Sticker], line: str, notes: list[str], skip: int = 0
+    layout: Layout, stickers: list[Sticker], line: str, notes: list[Note], skip: int = 0
 ) -> Sheet:
     """Place every sticker (after `skip` labels already used) and the notes, page by page."""
     if not 0 <= skip < layout.per_sheet:
         raise StickerError(f"Start at a label from 1 to {layout.per_sheet} on this sheet.")
+    if problem := unsafe_text_problem(line):
+        raise StickerError(f"The line {problem}: type it again without it.")
     if len(line) > MAX_TEXT:
         raise StickerError(f"The line is {len(line)} characters long; keep it to {MAX_TEXT}.")
     bx, by, bw, bh = layout.content_box()
@@ -202,8 +235,9 @@ def build_sheet(
         page = sheet.pages[-1]
         ox, oy = layout.origin(slot)
         size = link_size(sticker.typed, text_w)
-        block = [(t, LINE_SIZE, True) for t in lines] + [(sticker.typed, size, False)]
-        text_h = sum(s * LEADING for _, s, _ in block)
+        block = [(t, LINE_SIZE, True, "line") for t in lines]
+        block.append((sticker.typed, size, False, "link"))
+        text_h = sum(s * LEADING for _, s, _, _ in block)
         if beside:
             side = qr_max
             qx, qy = ox + bx, oy + by
@@ -214,27 +248,28 @@ def build_sheet(
             tx, ty, anchor = ox + bx + bw / 2, qy + side + GAP, "middle"
         page.rects += qr_rects(sticker.url, qx, qy, side)
         page.qr_boxes.append((sticker.code, qx, qy, side))
-        for value, s, bold in block:
+        for value, s, bold, role in block:
             ty += s * LEADING
-            page.texts.append(Text(tx, ty - s * (LEADING - 1), s, value, bold, anchor))
+            page.texts.append(Text(tx, ty - s * (LEADING - 1), s, value, bold, anchor, role))
     for page in sheet.pages:
         page.texts += note_texts(layout, notes)
     return sheet
 
 
-def note_texts(layout: Layout, notes: list[str]) -> list[Text]:
+def note_texts(layout: Layout, notes: list[Note]) -> list[Text]:
     """Notes in the top margin, which is peeled off with the sheet's waste, never on a label."""
     if not notes:
         return []
     per_line = int((layout.page[0] - 2 * layout.left) // (CHAR_EM * NOTE_SIZE))
     rows = max(1, int((layout.top - 4) // (NOTE_SIZE * LEADING)))
-    lines = [n[: per_line - 1] + "…" if len(n) > per_line else n for n in notes]
+    margins = [n.margin for n in notes]
+    lines = [n[: per_line - 1] + "…" if len(n) > per_line else n for n in margins]
     if len(lines) > rows:
         more = len(lines) - rows + 1
         lines = [*lines[: rows - 1], f"… and {more} more notes: see the admin page."]
     y = 2 + NOTE_SIZE
     out = []
     for text in lines:
-        out.append(Text(layout.left, y, NOTE_SIZE, text))
+        out.append(Text(layout.left, y, NOTE_SIZE, text, role="note"))
         y += NOTE_SIZE * LEADING
     return out

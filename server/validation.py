@@ -184,6 +184,18 @@ def short_message(message: str, limit: int = 300) -> str:
     return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
+def unsafe_text_problem(value: str) -> str | None:
+    """What makes a text unsafe to store or print (control, bidi override or invisible
+    characters), or None."""
+    if _BIDI_CONTROLS.search(value):
+        return "contains a bidirectional override character"
+    if _CONTROL.search(value):
+        return "contains a control character"
+    if found := _INVISIBLE.search(value):
+        return f"contains an invisible character (U+{ord(found[0]):04X})"
+    return None
+
+
 def normalize_text(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """NFC-normalise every string in place; yield (path, problem) for unsafe characters."""
     items = (
@@ -191,12 +203,8 @@ def normalize_text(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
     )
     for key, value in items:
         if isinstance(value, str):
-            if _BIDI_CONTROLS.search(value):
-                yield (*path, key), "contains a bidirectional override character"
-            elif _CONTROL.search(value):
-                yield (*path, key), "contains a control character"
-            elif found := _INVISIBLE.search(value):
-                yield (*path, key), f"contains an invisible character (U+{ord(found[0]):04X})"
+            if problem := unsafe_text_problem(value):
+                yield (*path, key), problem
                 continue  # an unpaired surrogate cannot be normalised or stored
             doc[key] = unicodedata.normalize("NFC", value)
         else:

@@ -43,6 +43,10 @@ class AdminClient:
         headers = self.headers(kwargs.pop("headers", None), origin=False)
         return await self.http.get(path, headers=headers, **kwargs)
 
+    async def head(self, path: str, **kwargs: Any) -> httpx.Response:
+        headers = self.headers(kwargs.pop("headers", None), origin=False)
+        return await self.http.head(path, headers=headers, **kwargs)
+
     async def post(
         self,
         path: str,

@@ -318,3 +318,27 @@ async def test_an_oversized_body_is_refused_before_parsing(app, admin):
     )
     assert response.status_code == 413
     assert [a.username for a in await app.state.store.list_accounts()] == ["pat"]
+
+
+async def test_wrong_current_passwords_are_throttled_like_sign_ins(app, admin, clock):
+    """A stolen session cannot guess the real password any faster than the sign-in page allows."""
+    new = "grapefruit harbour signal"
+    change = {"password": new, "confirm": new}
+    for n in range(5):
+        wrong = await admin.post("/admin/password", {"current": f"guess number {n}", **change})
+        assert wrong.status_code == 400 and "is not right" in wrong.text
+    refused = await admin.post("/admin/password", {"current": PASSWORD, **change})
+    assert refused.status_code == 429 and "Too many attempts" in refused.text
+    first_wait = int(refused.headers["retry-after"])
+    async with new_client(app, "198.51.100.7") as http:
+        elsewhere = await AdminClient(http).login("pat")
+        assert elsewhere.status_code == 429, "the failures count against the account"
+    clock.advance(first_wait)
+    sixth = await admin.post("/admin/password", {"current": "guess number 6", **change})
+    assert sixth.status_code == 400
+    second = await admin.post("/admin/password", {"current": PASSWORD, **change})
+    assert second.status_code == 429 and int(second.headers["retry-after"]) > first_wait
+    clock.advance(60)
+    assert (await admin.post("/admin/password", {"current": PASSWORD, **change})).status_code == 303
+    async with new_client(app, "198.51.100.7") as http:
+        assert (await AdminClient(http).login("pat", new)).status_code == 303, "failures cleared"

@@ -8,6 +8,7 @@ import sqlite3
 
 import httpx
 
+from server.routes.admin_versions import _preview_html
 from server.site import load_theme
 from tests.admin_client import PASSWORD, AdminClient, form_fields, with_values
 from tests.conftest import make_account, new_client
@@ -162,6 +163,24 @@ async def test_preview_shows_the_draft_and_keeps_links_inside(app, admin, client
     qr = await admin.get("/admin/preview/qr/" + path.rsplit("/", 1)[1] + ".svg")
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
     assert (await admin.get("/admin/preview/s/ZZZZ")).status_code == 404
+
+
+async def test_every_published_page_previews_as_published(app, admin):
+    """The draft is the published version here, so each preview is that page exactly."""
+    files = app.state.live.current.files.values()
+    # English and the right-to-left language: French and Spanish are made the same way.
+    pages = [
+        f
+        for f in files
+        if f.content_type.startswith("text/html") and not f.path.startswith(("/fr/", "/es/"))
+    ]
+    paths = {f.path for f in pages}
+    for lang in ("", "/ar"):
+        assert {f"{lang}/pick", f"{lang}/list", f"{lang}/blank.html", f"{lang}/404"} <= paths
+    for page in pages:
+        preview = await admin.get("/admin/preview" + page.path)
+        assert preview.status_code == 200, page.path
+        assert preview.text == _preview_html(page.body.decode()), page.path
 
 
 async def test_preview_needs_a_session(client):

@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 
 from server import share
 from server.app import create_app
-from server.i18n import po_path
+from server.i18n import count_texts, po_path, translations
 from server.publishing import publish_directory
 from server.settings import ROOT
 from server.site import load_theme
@@ -34,7 +34,8 @@ def template_messages() -> dict[str, tuple[str, ...]]:
     found = {}
     method_map = [("**.html", "jinja2")]
     options = {"**.html": {"extensions": "jinja2.ext.i18n"}}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2)}
+    # The same keywords as `make messages`: count_texts makes counts for the page's script.
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "count_texts": (1, 2)}
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT / "pwa" / "templates", method_map, options, keywords
     ):
@@ -67,6 +68,33 @@ def test_every_ui_string_is_translated(lang):
                 problems.append(f"placeholders differ in {key!r}: {s!r}")
     assert missing == [], f"run `make messages` and translate: {missing}"
     assert problems == []
+
+
+@pytest.mark.parametrize("lang", UI_LANGUAGES)
+def test_every_plural_form_is_translated(lang):
+    """Each of the language's plural forms, not only the first ones: an empty one shows English."""
+    with po_path(lang).open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    plurals = [m for m in catalog if m.id and m.pluralizable]
+    assert len(plurals) >= 4
+    for message in plurals:
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert len(forms) == catalog.num_plurals, (message.id, forms)
+        empty = [n for n, form in enumerate(forms) if not form.strip()]
+        assert empty == [], f"msgstr{empty} of {message.id[0]!r} is empty"
+
+
+@pytest.mark.parametrize(
+    ("lang", "two_items", "a_million"),
+    [
+        ("fr", "2 éléments choisis", "1000000 d’éléments choisis"),
+        ("es", "2 elementos elegidos", "1000000 de elementos elegidos"),
+    ],
+)
+def test_counts_use_the_language_plural_forms(lang, two_items, a_million):
+    ids = ("%(num)d item chosen", "%(num)d items chosen")
+    assert count_texts(lang, *ids, 2)[2] == two_items
+    assert translations(lang).ngettext(*ids, 10**6) % {"num": 10**6} == a_million
 
 
 class Page(HTMLParser):

@@ -7,6 +7,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from server.publishing import publish_document
 from server.settings import ROOT
 from tests.conftest import BASE_URL
 from tests.stickers_fixture import (
@@ -14,6 +15,7 @@ from tests.stickers_fixture import (
     TWELVE,
     WITHDRAWN,
     publish_sticker_catalogue,
+    sticker_catalogue,
 )
 
 DPI = 200
@@ -186,6 +188,12 @@ async def test_a_full_sheet_of_one_collection_code(admin, stickers):
         ("collection=T3ST&layout=avery-5160&line=" + "x" * 61, "keep it to 60"),
         ("collection=T3ST&layout=avery-5160&lang=xx", "not one of the published languages"),
         ("collection=T3ST&layout=avery-5160&skip=99", "must be a whole number from 1 to 80"),
+        ("collection=T3ST&layout=avery-5160&line=Info%00rmation", "contains a control character"),
+        ("collection=T3ST&layout=avery-5160&line=%01Help", "contains a control character"),
+        (
+            "collection=T3ST&layout=avery-5160&line=%E2%80%AEpleH",
+            "contains a bidirectional override character",
+        ),
     ],
 )
 async def test_bad_input_gets_a_clear_error_never_a_broken_sheet(admin, stickers, query, message):
@@ -200,9 +208,34 @@ async def test_arabic_text_is_refused_in_the_pdf_and_printed_in_the_svg(admin, s
     query = f"collection={TWELVE}&layout=avery-l7160&lang=ar"
     pdf = await admin.get(f"/admin/stickers/sheet.pdf?{query}")
     assert pdf.status_code == 400
-    assert "Use the SVG sheet" in pdf.text
+    assert "The line “معلومات”" in pdf.text and "Use the SVG sheet" in pdf.text
     svg = await admin.get(f"/admin/stickers/sheet.svg?{query}")
     assert svg.status_code == 200 and ">معلومات</text>" in svg.text
+
+
+async def test_the_refusal_names_the_characters_the_pdf_cannot_print(admin, stickers):
+    query = f"collection={TWELVE}&layout=avery-5160&line=Help+%E2%9C%93+here"
+    pdf = await admin.get(f"/admin/stickers/sheet.pdf?{query}")
+    assert pdf.status_code == 400
+    assert "The line “Help ✓ here”" in pdf.text and "cannot print: ✓" in pdf.text
+    assert (await admin.get(f"/admin/stickers/sheet.svg?{query}")).status_code == 200
+
+
+async def test_a_note_naming_a_record_in_arabic_does_not_stop_the_pdf(app, admin, catalogue_copy):
+    doc = sticker_catalogue(catalogue_copy)
+    inactive = next(s for s in doc["services"] if s["id"] == INACTIVE_SERVICE)
+    inactive["name"]["en"] = "Hiatus House بيت هياتوس"
+    state = app.state
+    await publish_document(state.store, state.theme, state.settings, doc, actor="test")
+    await state.live.refresh()
+    query = f"collection={WITHDRAWN}&layout=avery-5160&lang=en&line=Information"
+    response = await admin.get(f"/admin/stickers/sheet.pdf?{query}")
+    assert response.status_code == 200, response.text[:400]
+    margin = pdfium.PdfDocument(response.content)[0].get_textpage().get_text_range()
+    code = inactive["code"]
+    assert f"Left out: {code} is no longer offered" in margin
+    page = await admin.get(f"/admin/stickers?{query}")
+    assert "Left out: Hiatus House بيت هياتوس" in page.text, "the admin page keeps the name"
 
 
 async def test_sticker_pages_need_a_session(client):

@@ -54,7 +54,7 @@ async def invite(request: Request) -> Response:
 
 
 async def _target(request: Request):  # type: ignore[no-untyped-def]
-    target = await store_of(request).get_account(int(request.path_params["id"]))
+    target = await store_of(request).get_account(request.path_params["id"])
     if target is None:
         raise HTTPException(404)
     return target
@@ -88,6 +88,6 @@ async def set_role(request: Request) -> Response:
 routes = [
     Route("/accounts", accounts, methods=["GET"]),
     Route("/accounts/invite", invite, methods=["POST"]),
-    Route("/accounts/{id:int}/remove", remove, methods=["POST"]),
-    Route("/accounts/{id:int}/role", set_role, methods=["POST"]),
+    Route("/accounts/{id:rowid}/remove", remove, methods=["POST"]),
+    Route("/accounts/{id:rowid}/role", set_role, methods=["POST"]),
 ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from server.admin import admin_view, render, store_of
+from server.forms import whole_number
 from server.store.audit import PAGE_SIZE, AuditFilter
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -29,7 +31,12 @@ def _filter(request: Request) -> tuple[AuditFilter, dict[str, str]]:
     for name in errors:
         values[name] = ""
     before = query.get("before", "")
-    return AuditFilter(**values, before_id=int(before) if before.isdigit() else None), errors
+    before_id = whole_number(before) if before else None
+    if before and before_id is None:
+        raise HTTPException(
+            400, "This is not a link to older entries of the log. Open the log again."
+        )
+    return AuditFilter(**values, before_id=before_id), errors
 
 
 @admin_view()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from server.accounts import (
+    Account,
     Hasher,
     display_name_problem,
     normalize_username,
@@ -49,6 +52,40 @@ async def _start_session(request: Request, account_id: int, target: str) -> Resp
     return response
 
 
+def _wait_text(wait: float) -> tuple[str, str]:
+    """(Retry-After seconds, the sentence saying so) for a throttled attempt."""
+    seconds = str(int(wait) + 1)
+    return seconds, f"Too many attempts. Wait {seconds} seconds, then try again."
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    wait: float  # seconds before an attempt may be checked; while > 0 nothing was checked
+    found: tuple[Account, str] | None  # the account with that name and its stored hash
+    ok: bool
+
+
+async def _check_password(request: Request, username: str, password: str) -> PasswordCheck:
+    """One throttled password check, as sign-in and password change both make it.
+
+    A wrong password counts against the account name and the client's address
+    alike; attempts made during a wait are neither checked nor counted.
+    """
+    store = store_of(request)
+    now = clock(request)
+    keys = throttle_keys(request, username)
+    wait = await store.throttle_wait(keys, now)
+    if wait > 0:
+        return PasswordCheck(wait, None, False)
+    found = await store.account_for_login(username)
+    ok = await _hasher(request).verify(found[1] if found else None, password)
+    if ok and found:
+        await store.clear_failures(keys)
+    else:
+        await store.record_failure(keys, now, FORGET_FAILURES_AFTER)
+    return PasswordCheck(0.0, found, bool(ok and found))
+
+
 @public_form_view
 async def login(request: Request) -> Response:
     target = safe_next(request.query_params.get("next"))
@@ -60,33 +97,22 @@ async def login(request: Request) -> Response:
     username = normalize_username(_text(request, "username", 100))
     password = _text(request, "password", 1024)
     target = safe_next(_text(request, "next", 2000))
-    now = clock(request)
-    keys = throttle_keys(request, username)
-    wait = await store.throttle_wait(keys, now)
-    if wait > 0:
-        seconds = int(wait) + 1
+    check = await _check_password(request, username, password)
+    if check.wait > 0:
+        seconds, error = _wait_text(check.wait)
         response = render(
-            request,
-            "login.html",
-            status=429,
-            next=target,
-            username=username,
-            error=f"Too many attempts. Wait {seconds} seconds, then try again.",
+            request, "login.html", status=429, next=target, username=username, error=error
         )
-        response.headers["retry-after"] = str(seconds)
+        response.headers["retry-after"] = seconds
         return response
-    found = await store.account_for_login(username)
-    ok = await _hasher(request).verify(found[1] if found else None, password)
-    if not ok or found is None:
-        await store.record_failure(keys, now, FORGET_FAILURES_AFTER)
+    if not check.ok or check.found is None:
         # Only names of real accounts are kept: a mistyped password in the name field is not.
-        actor = found[0].username if found else None
+        actor = check.found[0].username if check.found else None
         await store.audit(AuditEntry(actor, "login.failure", "account", actor))
         return render(
             request, "login.html", status=400, next=target, username=username, error=WRONG
         )
-    account, stored = found
-    await store.clear_failures(keys)
+    account, stored = check.found
     if _hasher(request).needs_rehash(stored):
         rehashed = await _hasher(request).hash(password)
         await store.set_password_hash(account.id, rehashed, end_sessions=False)
@@ -172,10 +198,21 @@ async def password(request: Request) -> Response:
     account = session.account
     current = _text(request, "current", 1024)
     new, confirm = _text(request, "password", 1024), _text(request, "confirm", 1024)
-    found = await store.account_for_login(account.username)
+    # Throttled like a sign-in: a stolen session must not be a way to guess the password.
+    check = await _check_password(request, account.username, current)
     problems = {}
-    if found is None or not await _hasher(request).verify(found[1], current):
+    if check.wait > 0:
+        seconds, error = _wait_text(check.wait)
+        response = render(
+            request, "password.html", status=429, problems={"current": error}, done=False
+        )
+        response.headers["retry-after"] = seconds
+        return response
+    if not check.ok:
         problems["current"] = "is not right"
+        await store.audit(
+            AuditEntry(account.username, "password.failure", "account", account.username)
+        )
     elif problem := password_problem(new, account.username):
         problems["password"] = problem
     elif new != confirm:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 from starlette.datastructures import UploadFile
@@ -11,23 +12,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.admin import admin_view, render, store_of
-from server.routes.admin_records import _current, _save
-
-# What the first bytes of each accepted image format are.
-SIGNATURES = (
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-)
-
-
-def image_type(body: bytes) -> tuple[str, str] | None:
-    """(extension, content type) of a JPEG, PNG or WebP image; None for anything else."""
-    for signature, ext, content_type in SIGNATURES:
-        if body.startswith(signature):
-            return ext, content_type
-    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
-        return "webp", "image/webp"
-    return None
+from server.images import ImageRefused, clean_image
+from server.routes.admin_records import _current, _save, form_revision
 
 
 async def _refuse(request: Request, message: str, status: int = 400) -> Response:
@@ -38,7 +24,7 @@ async def _refuse(request: Request, message: str, status: int = 400) -> Response
 async def upload(request: Request) -> Response:
     row = await _current(request, "videos")
     form = request.state.form
-    revision = str(form.get("revision", ""))
+    revision = form_revision(request)
     file = form.get("thumbnail")
     if not isinstance(file, UploadFile):
         return await _refuse(request, "Choose an image file to upload.")
@@ -46,25 +32,25 @@ async def upload(request: Request) -> Response:
     body = await file.read(limit + 1)
     if len(body) > limit:
         return await _refuse(request, f"The image is larger than {limit // 1024} KB.", 413)
-    kind = image_type(body)
-    if kind is None:
-        return await _refuse(request, "The file is not a JPEG, PNG or WebP image.")
-    ext, content_type = kind
-    name = f"{hashlib.sha256(body).hexdigest()[:32]}.{ext}"
+    try:
+        # Decoding is CPU work: the event loop keeps serving meanwhile.
+        image = await asyncio.to_thread(clean_image, body)
+    except ImageRefused as refused:
+        return await _refuse(request, str(refused))
+    # Named after what is published: the re-encoded bytes, never the upload.
+    name = f"{hashlib.sha256(image.body).hexdigest()[:32]}.{image.ext}"
     account = request.state.session.account
-    await store_of(request).put_media(name, content_type, body, account.username)
+    await store_of(request).put_media(name, image.content_type, image.body, account.username)
     record = {**row.data, "thumbnail": name}
-    expected = int(revision) if revision.isdigit() else -1
-    return await _save(request, "videos", row.id, record, expected, creating=False)
+    return await _save(request, "videos", row.id, record, revision, creating=False)
 
 
 @admin_view()
 async def remove(request: Request) -> Response:
     row = await _current(request, "videos")
-    revision = str(request.state.form.get("revision", ""))
+    revision = form_revision(request)
     record = {**row.data, "thumbnail": None}
-    expected = int(revision) if revision.isdigit() else -1
-    return await _save(request, "videos", row.id, record, expected, creating=False)
+    return await _save(request, "videos", row.id, record, revision, creating=False)
 
 
 @admin_view()

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from server.admin import admin_view, redirect, render, store_of
 from server.catalogue import KINDS
 from server.diff import record_changes
-from server.forms import parse, problems_by_input
+from server.forms import parse, problems_by_input, whole_number
 from server.record_forms import FIELDS, LABELS, finish, options
 from server.store.drafts import RecordConflict, RecordRow
 from server.validation import CatalogueInvalid, Problem, validate_catalogue
@@ -82,6 +82,14 @@ async def list_records(request: Request) -> Response:
     return render(request, "record_list.html", kind=kind, labels=LABELS[kind], rows=rows)
 
 
+def form_revision(request: Request) -> int:
+    """The revision the form was opened at (see the module docstring)."""
+    revision = whole_number(str(request.state.form.get("revision", "")))
+    if revision is None:
+        raise HTTPException(400, "The form has no revision; reload the page.")
+    return revision
+
+
 async def _current(request: Request, kind: str) -> RecordRow:
     record_id = request.path_params.get("id", "site")
     row = await store_of(request).get_record(kind, record_id)
@@ -104,10 +112,7 @@ async def edit(request: Request) -> Response:
     base: dict[str, Any] = {}
     revision: int | None = None
     if not creating:
-        base_revision = str(form.get("revision", ""))
-        if not base_revision.isdigit():
-            raise HTTPException(400, "The form has no revision; reload the page.")
-        revision = int(base_revision)
+        revision = form_revision(request)
         current = await store_of(request).get_record(kind, request.path_params.get("id", "site"))
         if current is None:
             return await _conflict(request, kind, parsed.data, None, revision)
@@ -194,13 +199,13 @@ async def _conflict(
 async def delete(request: Request) -> Response:
     kind = _kind(request)
     row = await _current(request, kind)
-    revision = str(request.state.form.get("revision", ""))
+    revision = form_revision(request)
     try:
         await store_of(request).save_record(
             kind,
             row.id,
             None,
-            expected_revision=int(revision) if revision.isdigit() else -1,
+            expected_revision=revision,
             actor=request.state.session.account.username,
             check=_checker(request),
         )
@@ -226,7 +231,7 @@ async def verify(request: Request) -> Response:
     if kind not in VERIFIABLE:
         raise HTTPException(404)
     row = await _current(request, kind)
-    revision = str(request.state.form.get("revision", ""))
+    revision = form_revision(request)
     account = request.state.session.account
     today = datetime.now(UTC).date().isoformat()
     record = {**row.data, "verified": {"on": today, "by": account.display_name}}
@@ -235,7 +240,7 @@ async def verify(request: Request) -> Response:
         kind,
         row.id,
         record,
-        int(revision) if revision.isdigit() else -1,
+        revision,
         creating=False,
         action="verify",
     )

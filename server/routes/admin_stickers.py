@@ -12,6 +12,7 @@ from starlette.routing import Route
 from server import share
 from server.admin import admin_view, render
 from server.catalogue import Catalogue, localized
+from server.forms import whole_number
 from server.labels import LAYOUTS
 from server.routes.public import current_site
 from server.sticker_pdf import sheet_pdf
@@ -52,9 +53,10 @@ class Choice:
 def _number(raw: str, default: int, low: int, high: int, what: str) -> int:
     if not raw.strip():
         return default
-    if not raw.strip().isdigit() or not low <= int(raw) <= high:
+    value = whole_number(raw.strip())
+    if value is None or not low <= value <= high:
         raise StickerError(f"{what} must be a whole number from {low} to {high}.")
-    return int(raw)
+    return value
 
 
 def read_choice(request: Request, catalogue: Catalogue) -> Choice:

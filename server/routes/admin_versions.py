@@ -20,15 +20,15 @@ from starlette.routing import Route
 from server.admin import admin_view, redirect, render, store_of
 from server.catalogue import KINDS
 from server.diff import describe, document_changes
+from server.forms import whole_number
 from server.publishing import publish_document, publish_draft
 from server.site import HTML, Renderer
 from server.store import VersionInfo
 from server.store.drafts import draft_hash
-from server.validation import CatalogueInvalid, validate_catalogue
+from server.validation import CatalogueInvalid, unsafe_text_problem, validate_catalogue
 
 PAGE_SIZE = 20
 NOTE_LIMIT = 500
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Links that stay inside the preview; assets are the published ones (same build).
 _INTERNAL_LINK = re.compile(r'(href|src)="/(?!static/|admin/|manifest\.json|media/)')
 
@@ -43,7 +43,7 @@ def _note(request: Request) -> str | None:
     raw = str(request.state.form.get("note", "")).strip()
     if len(raw) > NOTE_LIMIT:
         raise HTTPException(400, f"The note is longer than {NOTE_LIMIT} characters.")
-    if _UNSAFE.search(raw):
+    if unsafe_text_problem(raw):
         raise HTTPException(400, "The note contains control or text-direction characters.")
     return unicodedata.normalize("NFC", raw) or None
 
@@ -98,8 +98,10 @@ async def versions(request: Request) -> Response:
 async def _versions_page(request: Request, status: int = 200, message: str = "") -> Response:
     store = store_of(request)
     everything = await store.list_versions()
-    page = request.query_params.get("page", "1")
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = request.query_params.get("page", "") or "1"
+    number = whole_number(page)
+    if not number:
+        raise HTTPException(400, "The page number must be a whole number, from 1.")
     shown = everything[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     return render(
         request,
@@ -244,7 +246,7 @@ def _preview_html(html: str) -> str:
 routes = [
     Route("/versions", versions, methods=["GET"]),
     Route("/publish", publish, methods=["POST"]),
-    Route("/versions/{id:int}", version, methods=["GET"]),
-    Route("/versions/{id:int}/rollback", rollback, methods=["GET", "POST"]),
+    Route("/versions/{id:rowid}", version, methods=["GET"]),
+    Route("/versions/{id:rowid}/rollback", rollback, methods=["GET", "POST"]),
     Route("/preview/{path:path}", preview, methods=["GET"]),
 ]
