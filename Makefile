@@ -56,7 +56,7 @@ messages: $(STAMP)
 		--no-wrap -k _ -k gettext -k ngettext:1,2 -k count_texts:1,2 --project=CARES \
 		-o build/messages.pot pwa/templates
 	@for lang in $(UI_LANGUAGES); do \
-		$(BIN)/pybabel update --init-missing --no-wrap --ignore-obsolete \
+		$(BIN)/pybabel update --init-missing --no-wrap --ignore-obsolete --ignore-pot-creation-date \
 			-i build/messages.pot -d $(TRANSLATIONS) -l $$lang || exit 1; \
 	done
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from server import cli_admin, cli_data
 from server.cli_admin import setup_message
 from server.export import ExportError, ExportReport, export_static
-from server.publishing import PublishResult, publish_directory
+from server.publishing import PublishResult, publish_directory, publish_draft
 from server.settings import Settings, SettingsError, load_settings, parse_origin
 from server.site import load_theme
 from server.store import Store, StoreBusy
@@ -58,15 +58,32 @@ async def prepare(settings: Settings) -> str | None:
         await store.close()
 
 
-async def _publish(settings: Settings, folder: Path, note: str | None) -> PublishResult:
+class DraftWouldBeLost(Exception):
+    """Publishing a folder would throw away draft changes that were never published."""
+
+
+async def _publish(
+    settings: Settings, folder: Path | None, note: str | None, replace_draft: bool
+) -> PublishResult:
     store = await Store(settings.db_path).open()
     try:
         theme = load_theme(settings.base_url)
+        if folder is None:
+            return await publish_draft(store, theme, settings, actor="cares publish", note=note)
+        if not replace_draft and await _unpublished_changes(store):
+            raise DraftWouldBeLost
         return await publish_directory(
             store, theme, settings, folder, actor="cares publish", note=note
         )
     finally:
         await store.close()
+
+
+async def _unpublished_changes(store: Store) -> bool:
+    draft = await store.draft_document()
+    latest = await store.latest_version()
+    published = await store.version_document(latest.id) if latest else None
+    return draft is not None and draft != published
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -96,9 +113,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
-    folder = Path(args.source) if args.source else settings.catalogue_dir
+    folder = None if args.draft else Path(args.source) if args.source else settings.catalogue_dir
     try:
-        result = asyncio.run(_publish(settings, folder, args.note))
+        result = asyncio.run(_publish(settings, folder, args.note, args.replace_draft))
+    except DraftWouldBeLost:
+        print(
+            "Refused: the draft has changes that were never published (edits or an import),"
+            f" and publishing {folder} would replace them. Publish the draft with"
+            " `cares publish --draft`, or add --replace-draft to discard it.",
+            file=sys.stderr,
+        )
+        return 1
     except CatalogueInvalid as exc:
         _print_problems(exc)
         return 1
@@ -142,6 +167,14 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     publish = sub.add_parser("publish", help="validate catalogue files and publish them")
     publish.add_argument("--from", dest="source", help="catalogue folder (default: catalogue/)")
+    publish.add_argument(
+        "--draft", action="store_true", help="publish the draft as it is (no folder is read)"
+    )
+    publish.add_argument(
+        "--replace-draft",
+        action="store_true",
+        help="replace a draft that has unpublished changes with the folder",
+    )
     publish.add_argument("--note", help="what changed, for the version list")
     publish.set_defaults(func=cmd_publish)
     export = sub.add_parser(

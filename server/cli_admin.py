@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import sys
 import time
+from pathlib import Path
 
 from server.accounts import (
     ROLES,
@@ -45,13 +47,31 @@ async def setup_message(store: Store, settings: Settings) -> str | None:
         f"  {link}\n"
         f"(this link works once and expires in {SETUP_HOURS} hours; each start makes a new one)\n"
         "or by running\n"
-        "  cares admin create\n"
+        f"  {_command()} admin create\n"
     )
+
+
+def _command() -> str:
+    """How to run this same `cares` (often .venv/bin/cares, which is not on PATH)."""
+    run = Path(sys.argv[0])
+    if run.name != "cares":
+        return "cares"
+    with contextlib.suppress(ValueError):
+        return str(run.resolve().relative_to(Path.cwd()))
+    return str(run)
+
+
+def _read(prompt: str, *, secret: bool) -> str:
+    try:
+        return getpass.getpass(prompt) if secret else input(prompt)
+    except EOFError:
+        print("\nNo answer came on the terminal; nothing was changed.", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def _ask(prompt: str, problem, *, secret: bool = False) -> str:  # type: ignore[no-untyped-def]
     for _ in range(3):
-        value = getpass.getpass(prompt) if secret else input(prompt)
+        value = _read(prompt, secret=secret)
         if secret:
             why = problem(value)
         else:
@@ -84,9 +104,12 @@ def cmd_create(settings: Settings, args: argparse.Namespace) -> int:
     if problem := username_problem(username):
         print(f"That user name {problem}.", file=sys.stderr)
         return 1
+    if asyncio.run(_exists(settings, username)):
+        print(f"An account named {username!r} exists already.", file=sys.stderr)
+        return 1
     name = args.name or _ask("Display name: ", display_name_problem)
     password = _ask("Password: ", lambda v: password_problem(v, username), secret=True)
-    if getpass.getpass("Password again: ") != password:
+    if _read("Password again: ", secret=True) != password:
         print("The passwords do not match; nothing was created.", file=sys.stderr)
         return 1
     return asyncio.run(_create(settings, username, name, args.role, password))
@@ -126,10 +149,21 @@ async def _reset(settings: Settings, username: str, password: str) -> int:
     return 0
 
 
+async def _exists(settings: Settings, username: str) -> bool:
+    store = await Store(settings.db_path).open()
+    try:
+        return await store.account_for_login(username) is not None
+    finally:
+        await store.close()
+
+
 def cmd_password(settings: Settings, args: argparse.Namespace) -> int:
     username = normalize_username(args.username)
+    if not asyncio.run(_exists(settings, username)):
+        print(f"No account is named {username!r}.", file=sys.stderr)
+        return 1
     password = _ask("New password: ", lambda v: password_problem(v, username), secret=True)
-    if getpass.getpass("New password again: ") != password:
+    if _read("New password again: ", secret=True) != password:
         print("The passwords do not match; nothing was changed.", file=sys.stderr)
         return 1
     return asyncio.run(_reset(settings, username, password))

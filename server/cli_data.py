@@ -44,14 +44,20 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{path} ({fmt}): {plan.report['summary']}")
         for warning in plan.report["warnings"]:
             print(f"  note: {warning}")
+        if not plan.report["changes"]:
+            print("The file matches the draft: there is nothing to apply.")
+            return 0
         if not args.yes:
-            print("Nothing changed. Run again with --yes to apply this to the draft.")
+            print("Nothing was applied yet. Run again with --yes to apply this to the draft.")
             return 0
         summary = {"format": fmt, "file": path.name, "summary": plan.report["summary"]}
         await store.replace_draft(
             plan.document, ACTOR, AuditEntry(ACTOR, "import", "catalogue", None, summary)
         )
-        print("Applied to the draft. Publish it from the admin, or with `cares publish`.")
+        print(
+            "Applied to the draft. Publish it from the admin (Preview and publish),"
+            " or with `cares publish --draft`."
+        )
         return 0
     finally:
         await store.close()
@@ -75,9 +81,14 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
 async def _backup(settings: Settings, args: argparse.Namespace) -> int:
     if args.file:
         target = Path(args.file)
+        if await asyncio.to_thread(target.exists):
+            raise BackupFailed(f"{target} exists already; choose a new name")
+        if not await asyncio.to_thread(target.parent.is_dir):
+            raise BackupFailed(f"there is no folder {target.parent}")
     else:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = settings.db_path.parent / "backups" / f"cares-{stamp}.db"
+        await asyncio.to_thread(target.parent.mkdir, mode=0o700, exist_ok=True)
     store = await Store(settings.db_path).open()
     try:
         await store.backup_to(target)

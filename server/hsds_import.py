@@ -84,6 +84,10 @@ def split_shapes(data: Any) -> tuple[list[dict[str, Any]], list[tuple[dict[str, 
     """(organizations, [(service, organization id)]) from any accepted shape."""
     items = data if isinstance(data, list) else [data]
     if isinstance(data, dict) and "id" not in data:
+        if not data.get("organizations") and not data.get("services"):
+            raise CatalogueInvalid(
+                [Problem("import", "", "the file holds no organizations and no services")]
+            )
         items = [
             *objects(data.get("organizations"), "import", "organizations"),
             *objects(data.get("services"), "import", "services"),

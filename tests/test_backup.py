@@ -131,3 +131,41 @@ def test_import_and_export_commands(seeded, tmp_path):
     (tmp_path / "bad.json").write_text('{"format": "cares-catalogue/1", "site": 5}')
     bad = cares("import", str(tmp_path / "bad.json"), db=db)
     assert bad.returncode == 1 and "site" in bad.stderr
+
+
+def test_backups_are_private_and_never_overwrite(seeded, tmp_path):
+    db = seeded.db_path
+    target = tmp_path / "private.db"
+    assert cares("backup", str(target), db=db).returncode == 0
+    assert (target.stat().st_mode & 0o777) == 0o600
+    again = cares("backup", str(target), db=db)
+    assert again.returncode == 1 and "exists already" in again.stderr
+    nowhere = cares("backup", str(tmp_path / "no" / "such" / "x.db"), db=db)
+    assert nowhere.returncode == 1 and "there is no folder" in nowhere.stderr
+    assert not (tmp_path / "no").exists()
+    default = cares("backup", db=db)
+    assert default.returncode == 0
+    (made,) = (db.parent / "backups").glob("cares-*.db")
+    assert (made.stat().st_mode & 0o777) == 0o600
+
+
+def test_publishing_a_folder_never_discards_unpublished_draft_changes(seeded, tmp_path):
+    db = seeded.db_path
+    exported = tmp_path / "draft.json"
+    assert cares("export", str(exported), "--from", "draft", db=db).returncode == 0
+    doc = json.loads(exported.read_text())
+    doc["services"][0]["alert"] = {"en": "Imported, not yet published"}
+    exported.write_text(json.dumps(doc))
+    assert cares("import", str(exported), "--yes", db=db).returncode == 0
+    before = versions(db)
+    refused = cares("publish", db=db)
+    assert refused.returncode == 1 and "--draft" in refused.stderr
+    assert versions(db) == before
+    published = cares("publish", "--draft", "--note", "the import", db=db)
+    assert published.returncode == 0, published.stderr
+    assert len(versions(db)) == len(before) + 1
+    with sqlite3.connect(db) as conn:
+        (document,) = conn.execute("SELECT document FROM version ORDER BY id DESC").fetchone()
+    assert "Imported, not yet published" in document
+    same = cares("import", str(exported), db=db)
+    assert "nothing to apply" in same.stdout and "--yes" not in same.stdout

@@ -87,3 +87,35 @@ def test_admin_password_resets_and_ends_sessions(tmp_path):
     assert reset.returncode == 0, reset.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM session").fetchone()[0] == 0
+
+
+def test_names_are_checked_before_any_password_is_asked(tmp_path):
+    db = tmp_path / "cli.db"
+    password = "harbour lights at dusk"
+    made = cares(
+        "admin",
+        "create",
+        "--username",
+        "ana",
+        "--name",
+        "Ana",
+        db=db,
+        stdin=f"{password}\n{password}\n",
+    )
+    assert made.returncode == 0, made.stderr
+    unknown = cares("admin", "password", "nobody", db=db)  # nothing on standard input
+    assert unknown.returncode == 1 and "No account is named 'nobody'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    taken = cares("admin", "create", "--username", "ana", "--name", "Ana", db=db)
+    assert taken.returncode == 1 and "exists already" in taken.stderr
+    no_answer = cares("admin", "create", "--username", "bo", "--name", "Bo", db=db)
+    assert no_answer.returncode == 1 and "No answer came" in no_answer.stderr
+    assert "Traceback" not in no_answer.stderr
+    reset = cares("admin", "password", "ana", db=db, stdin="new lanterns by the river\n" * 2)
+    assert reset.returncode == 0, reset.stderr
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT actor, record_id FROM audit WHERE action = 'account.password'"
+        ).fetchone()
+    assert row == ("cares admin password", "ana"), "the entry names whose password changed"
+    assert (db.stat().st_mode & 0o777) == 0o600, "the database is private to its owner"

@@ -139,6 +139,7 @@ HOSTILE = [
     (b'{"x": ' + b"9" * 5000 + b"}", "cannot hold"),
     (b'"just a string"', "every organization and service needs an id and a name"),
     (b'{"format": "cares-catalogue/1"}', "is required"),
+    (b"{}", "holds no organizations and no services"),
 ]
 
 

@@ -115,7 +115,11 @@ class AccountStore(StoreBase):
                     (password_hash, utc_now(), account_id),
                 )
                 await db.execute("DELETE FROM session WHERE account_id = ?", (account_id,))
-                await write_audit(db, AuditEntry(actor, "account.password", "account", actor))
+                async with db.execute(
+                    "SELECT username FROM account WHERE id = ?", (account_id,)
+                ) as cursor:
+                    (username,) = await cursor.fetchone() or (None,)
+                await write_audit(db, AuditEntry(actor, "account.password", "account", username))
             else:
                 await db.execute(
                     "UPDATE account SET password_hash = ? WHERE id = ?", (password_hash, account_id)

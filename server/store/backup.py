@@ -16,7 +16,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from server.store.base import BUSY_TIMEOUT_MS, StoreBase
+from server.store.base import BUSY_TIMEOUT_MS, StoreBase, _create_private
 
 
 class BackupFailed(Exception):
@@ -36,6 +36,12 @@ async def _check(conn: aiosqlite.Connection, what: str) -> None:
         raise BackupFailed(f"{what} is not a CARES database")
 
 
+def _private_file(path: Path) -> None:
+    """An empty file only its owner can read: a copy holds password hashes and the draft."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def _make_durable(partial: Path, target: Path) -> None:
     """Flush the finished copy, then give it its name, so a crash never leaves half a backup."""
     with open(partial, "rb") as f:
@@ -50,9 +56,8 @@ def _make_durable(partial: Path, target: Path) -> None:
 
 async def copy_database(source: aiosqlite.Connection, target: Path) -> None:
     """Write a checked snapshot of `source` to `target` (replaced only once it is sound)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
+    await asyncio.to_thread(_private_file, partial)
     dest = await aiosqlite.connect(partial)
     try:
         await source.backup(dest)
@@ -94,6 +99,7 @@ async def restore_database(db_path: Path, backup: Path) -> Path | None:
                 await copy_database(current, kept)
             finally:
                 await current.close()
+        await asyncio.to_thread(_create_private, db_path)
         dest = await aiosqlite.connect(db_path)
         try:
             await dest.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

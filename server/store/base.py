@@ -8,6 +8,8 @@ Every write is one transaction; commits are durable (``synchronous=FULL``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -34,6 +36,14 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _create_private(path: Path) -> None:
+    """A new database file only its owner can read (SQLite gives its -wal and -shm
+    files the same permissions): it holds password hashes and the unpublished draft."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
@@ -49,7 +59,7 @@ class StoreBase:
 
     async def open(self) -> Self:
         """Open both connections and apply any pending migrations."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(_create_private, self.path)
         self._writer = await self._connect()
         await self._writer.execute("PRAGMA journal_mode=WAL")
         await self._writer.execute("PRAGMA synchronous=FULL")
