@@ -79,7 +79,8 @@ def test_concurrent_publishes_from_two_processes_stay_serialised(tmp_path, catal
         folders.append(folder)
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "publish", "--from", str(f)],
+            # Each replaces the draft on purpose: two writers racing for the database.
+            [sys.executable, "-m", "server.cli", "publish", "--from", str(f), "--replace-draft"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -6,20 +6,10 @@ import re
 
 import httpx
 
+from tests.browser.admin import sign_in_with_setup_link
 from tests.browser.offline import ask_for_update, wait_ready
 
 NEW_NUMBER = "519-555-0142"
-
-
-async def sign_in(page, server) -> None:
-    link = re.search(r"(http://127\.0\.0\.1:\d+/admin/setup/\S+)", server.log())[1]
-    await page.goto(link)
-    await page.fill("#f-username", "coordinator")
-    await page.fill("#f-display_name", "Program coordinator")
-    await page.fill("#f-password", "paper lanterns over windsor")
-    await page.fill("#f-confirm", "paper lanterns over windsor")
-    await page.click("button[type=submit]")
-    await page.wait_for_url(re.compile(r"/admin/$"))
 
 
 async def test_edit_a_phone_publish_and_the_public_page_changes(own_server, context):
@@ -36,7 +26,7 @@ async def test_edit_a_phone_publish_and_the_public_page_changes(own_server, cont
     admin = await context.new_page()
     errors: list[str] = []
     admin.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    await sign_in(admin, own_server)
+    await sign_in_with_setup_link(admin, own_server)
     await admin.goto(own_server.url + "/admin/services/hiatus-house")
     await admin.fill('[name="phones[0].number"]', NEW_NUMBER)
     await admin.click("form[action='/admin/services/hiatus-house'] button[type=submit] >> nth=0")

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import re
 
+from tests.browser.admin import sign_in_with_setup_link
+
 
 async def test_setup_link_sign_in_and_out_in_a_real_browser(own_server, context):
-    link = re.search(r"(http://127\.0\.0\.1:\d+/admin/setup/\S+)", own_server.log())[1]
     page = await context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    await page.goto(link)
-    await page.fill("#f-username", "coordinator")
-    await page.fill("#f-display_name", "Program coordinator")
-    await page.fill("#f-password", "paper lanterns over windsor")
-    await page.fill("#f-confirm", "paper lanterns over windsor")
-    await page.click("button[type=submit]")
-    await page.wait_for_url(re.compile(r"/admin/$"))
+    await sign_in_with_setup_link(page, own_server)
     assert "Program coordinator" in await page.inner_text("header")
     (cookie,) = await context.cookies()
     assert cookie["name"] == "__Host-cares-session"
