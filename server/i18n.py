@@ -47,11 +47,12 @@ def translations(lang: str) -> gettext.NullTranslations:
     return Translations(fp=buffer)
 
 
-def count_texts(lang: str, singular: str, plural: str, upto: int) -> list[str]:
+@cache
+def count_texts(lang: str, singular: str, plural: str, upto: int) -> tuple[str, ...]:
     """`ngettext` for every count from 0 to `upto`, for counts a page makes itself.
 
     Exact for every language's plural rules (Arabic has six forms), with no
     plural logic in the browser.
     """
     t = translations(lang)
-    return [t.ngettext(singular, plural, n) % {"num": n} for n in range(upto + 1)]
+    return tuple(t.ngettext(singular, plural, n) % {"num": n} for n in range(upto + 1))

@@ -60,7 +60,8 @@ def list_items(catalogue: Catalogue, codes: list[str]) -> list[tuple[str, Record
 def pick_groups(catalogue: Catalogue) -> list[tuple[str, list[tuple[str, Record]]]]:
     """The picking page's sections: lines first, the way officers reach for them."""
     hotlines = catalogue.hotline_services()
-    others = [s for s in catalogue.services if s.status != "inactive" and s not in hotlines]
+    lines = {s.id for s in hotlines}
+    others = [s for s in catalogue.services if s.status != "inactive" and s.id not in lines]
     return [
         ("lines", [("service", s) for s in hotlines]),
         ("videos", [("video", v) for v in catalogue.videos]),

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import brotli
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from server import __version__, share, share_pages
 from server.assets import Assets
@@ -176,6 +177,7 @@ class Renderer:
         self.qr_new: dict[str, str] = {}
         # Uploaded images the pages show (video thumbnails): {name: (type, bytes)}.
         self.media: dict[str, tuple[str, bytes]] = {}
+        self._chrome: dict[str, dict[str, Markup]] = {}
 
     def qr(self, text: str) -> str:
         svg = self.qr_cache.get(text) or self.qr_new.get(text)
@@ -244,6 +246,20 @@ class Renderer:
             "sheet": share_pages.sheet_data(site, self.theme.base_url),
         }
 
+    def chrome(self, lang: str) -> dict[str, Markup]:
+        """The share sheet and offline status of a language's pages, rendered once:
+        they are the same on every page, and rendering them is most of a page's cost."""
+        if lang not in self._chrome:
+            module = (
+                environment(lang).get_template("_chrome.html").make_module(self.base_context(lang))
+            )
+            # Block assignments in an autoescaped template are already safe markup.
+            self._chrome[lang] = {
+                "offline_status": module.offline_status,  # type: ignore[attr-defined]
+                "share_sheet": module.share_sheet,  # type: ignore[attr-defined]
+            }
+        return self._chrome[lang]
+
     def page(
         self,
         lang: str,
@@ -253,7 +269,7 @@ class Renderer:
         alternate_query: str = "",
         **context: Any,
     ) -> Rendered:
-        ctx = self.base_context(lang) | context
+        ctx = self.base_context(lang) | {"chrome": self.chrome(lang)} | context
         # Every page links to the same page in each other language (a search
         # keeps its words), so a reader can switch without losing their place.
         ctx["alternates"] = {
