@@ -13,7 +13,7 @@ from statistics import median
 
 import httpx
 
-from bench.servers import ROOT, cares, cares_server, free_port, parse_wrk, rss_mb
+from bench.servers import ROOT, cares, cares_env, cares_server, free_port, parse_wrk, rss_mb
 from bench.synthetic import synthetic
 from server.catalogue import read_catalogue_dir, write_catalogue_dir
 
@@ -26,10 +26,11 @@ def change_one_service(folder: Path, text: str) -> None:
     write_catalogue_dir(doc, folder)
 
 
-def timed_publish(db: Path, folder: Path) -> dict:
+def timed_publish(db: Path, folder: Path, port: int) -> dict:
     """Publish in a fresh process, timing only the publish (not interpreter start-up)."""
     out = subprocess.run(
         [sys.executable, "-m", "bench.publish_timer", str(db), str(folder)],
+        env=cares_env(db, port),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -43,10 +44,10 @@ def publish_and_memory(tmp: Path, factor: int) -> dict:
     write_catalogue_dir(synthetic(factor, LANGUAGES), folder)
     doc = read_catalogue_dir(folder)
     db = tmp / f"publish-{factor}.db"
-    cold = timed_publish(db, folder)
-    change_one_service(folder, "Changed for the warm publish")
-    warm = timed_publish(db, folder)
     port = free_port()
+    cold = timed_publish(db, folder, port)
+    change_one_service(folder, "Changed for the warm publish")
+    warm = timed_publish(db, folder, port)
     with cares_server(db, port) as process:
         base = f"http://127.0.0.1:{port}"
         for path in ("/", "/api/catalogue", "/numbers", "/find?q=help"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import resource
 import sys
 import time
@@ -19,7 +20,9 @@ from server.store import Store
 
 
 async def main(db: Path, folder: Path) -> dict:
-    settings = load_settings({"CARES_DB": str(db)})
+    # The server started on this database later uses the same settings (base URL
+    # included), so it serves this render instead of making its own.
+    settings = load_settings({**os.environ, "CARES_DB": str(db)})
     theme = load_theme(settings.base_url)
     store = await Store(db).open()
     try:

@@ -419,11 +419,25 @@ def _svg_file(inline_svg: str) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n").encode()
 
 
+_SERVING: list[Renderer] = []
+
+
+def serving_renderer(catalogue: Catalogue, theme: Theme) -> Renderer:
+    """One renderer per served catalogue, kept between requests: what every page of a
+    language shares is then rendered once, not for each search or list."""
+    for renderer in _SERVING:
+        if renderer.catalogue is catalogue and renderer.theme is theme:
+            return renderer
+    renderer = Renderer(catalogue, theme, {})
+    _SERVING[:] = [renderer, *_SERVING[:1]]  # the served version and the one before
+    return renderer
+
+
 def render_page(
     catalogue: Catalogue, theme: Theme, lang: str, template: str, path: str, **context: Any
 ) -> bytes:
     """Render one page outside a publish (dynamic answers such as search results)."""
-    renderer = Renderer(catalogue, theme, {})
+    renderer = serving_renderer(catalogue, theme)
     query = "?" + urlencode({"q": context["query"]}) if context.get("query") else ""
     return renderer.page(lang, template, path, alternate_query=query, **context).body
 
