@@ -27,6 +27,9 @@ def build(snapshot: Path) -> Starlette:
         path: (entry["content_type"], entry["etag"], (snapshot / entry["file"]).read_bytes())
         for path, entry in index.items()
     }
+    # Any query of a path answers with the bytes of the one query snapshotted there.
+    for path, found in list(files.items()):
+        files.setdefault(path.partition("?")[0], found)
 
     async def serve(request: Request) -> Response:
         key = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -29,12 +31,31 @@ from bench.servers import (
     ensure_tools,
     free_port,
     nginx_server,
+    rotating_paths,
     wrk,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 FACTORS = [int(f) for f in os.environ.get("BENCH_FACTORS", "1,20,100").split(",") if f]
+
+
+QUERIES = 1000
+
+
+def search_paths(doc: dict) -> list[str]:
+    """Distinct searches made of the catalogue's own words: more than the server keeps
+    answers for, asked in turn, so every one is searched and rendered afresh."""
+    words = sorted(
+        {
+            w.lower()
+            for s in doc["services"]
+            for w in re.findall(r"[A-Za-z]{4,}", s["name"]["en"] + " " + s["description"]["en"])
+        }
+    )
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:] + words[:1], strict=True)]
+    queries = (words + pairs)[:QUERIES]
+    return ["/find?" + urlencode({"q": q}) for q in queries]
 
 
 def endpoints(base: str) -> dict[str, tuple[str, dict[str, str]]]:
@@ -47,6 +68,7 @@ def endpoints(base: str) -> dict[str, tuple[str, dict[str, str]]]:
         "need page": (f"/s/{need}", {}),
         "service page": (f"/s/{service}", {}),
         "search query": ("/find?q=trafficking", {}),
+        f"{QUERIES} searches": ("/find?q=trafficking", {"ROTATE": "search"}),
         "304 revalidation": ("/api/catalogue", {"if-none-match": "ETAG"}),
     }
 
@@ -85,6 +107,8 @@ def load_runs(tmp: Path, tools: dict[str, bool]) -> dict:
         shots = tmp / "snapshot"
         shots.mkdir()
         snapshot(ours, [p for p, _ in targets.values()], shots)
+        doc = httpx.get(f"{ours}/api/catalogue").json()
+        rotate = rotating_paths(search_paths(doc), tmp)
         servers = {"cares": ours}
         with baseline_server(shots, bport := free_port()):
             servers["bare starlette"] = f"http://127.0.0.1:{bport}"
@@ -93,20 +117,25 @@ def load_runs(tmp: Path, tools: dict[str, bool]) -> dict:
             if tools["nginx"]:
                 with nginx_server(shots, nport := free_port(), nginx_dir):
                     servers["nginx static"] = f"http://127.0.0.1:{nport}"
-                    results = run_matrix(servers, targets)
+                    results = run_matrix(servers, targets, rotate)
             else:
-                results = run_matrix(servers, targets)
+                results = run_matrix(servers, targets, rotate)
     return results
 
 
-def run_matrix(servers: dict[str, str], targets: dict) -> dict:
+def run_matrix(servers: dict[str, str], targets: dict, rotate: Path) -> dict:
     results: dict[str, dict] = {name: {} for name in targets}
     for label, (path, headers) in targets.items():
+        script = rotate if headers.get("ROTATE") else None
         for server, base in servers.items():
             if server == "nginx static" and "?" in path:
                 continue  # a static server cannot answer a query
-            sent = {k: (etag_of(base, path) if v == "ETAG" else v) for k, v in headers.items()}
-            result = wrk(base + path, SECONDS, headers=sent)
+            sent = {
+                k: (etag_of(base, path) if v == "ETAG" else v)
+                for k, v in headers.items()
+                if k != "ROTATE"
+            }
+            result = wrk(base + path, SECONDS, headers=sent, script=script)
             if result.errors:
                 raise RuntimeError(f"{server} {label}: {result.errors} failed requests")
             results[label][server] = asdict(result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -145,13 +146,30 @@ def _ms(text: str) -> float:
 
 
 def wrk(
-    url: str, seconds: int, connections: int = 16, headers: dict[str, str] | None = None
+    url: str,
+    seconds: int,
+    connections: int = 16,
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
 ) -> LoadResult:
     args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
+    if script:
+        args += ["-s", str(script)]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
+
+
+def rotating_paths(paths: list[str], folder: Path) -> Path:
+    """A wrk script that asks for each path in turn, so no answer is asked twice in a row."""
+    quoted = ",\n".join(json.dumps(p) for p in paths)
+    script = folder / "rotate.lua"
+    script.write_text(
+        f"local paths = {{\n{quoted}\n}}\nlocal n = 0\n"
+        "request = function()\n  n = n % #paths + 1\n  return wrk.format(nil, paths[n])\nend\n"
+    )
+    return script
 
 
 def parse_wrk(out: str) -> LoadResult:

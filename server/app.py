@@ -18,7 +18,7 @@ from server.accounts import Hasher
 from server.boundary import Boundary
 from server.counting import CountOpens, OpenCounter
 from server.errors import HANDLERS
-from server.http import BodyLimit, FailPaths, PublishedFiles, SecurityHeaders
+from server.http import BodyLimit, FailPaths, PageCache, PublishedFiles, SecurityHeaders
 from server.live import LiveSite
 from server.routes import (
     admin_accounts,
@@ -120,6 +120,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.theme = load_theme(settings.base_url)
     app.state.live = None
     app.state.counter = OpenCounter()
+    app.state.search_pages = PageCache()
     app.state.hasher = Hasher(
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gzip
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import brotli
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -75,7 +76,7 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, https: bool) -> None:
         self.app = app
-        self.headers = security_headers(https)
+        self.headers = [(k.encode(), v.encode()) for k, v in security_headers(https).items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,10 +85,11 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    if name not in headers:
-                        headers[name] = value
+                # A response's own value wins (an admin page's stricter policy, say).
+                raw = list(message.get("headers", []))
+                present = {name.lower() for name, _ in raw}
+                raw += [(n, v) for n, v in self.headers if n not in present]
+                message["headers"] = raw
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -218,15 +220,61 @@ def file_response(request: Request, file: ServedFile, status: int | None = None)
     return Response(body, status_code=code, headers=headers)
 
 
-def dynamic_response(request: Request, body: bytes, media_type: str) -> Response:
-    """A page made for one request (search results, a list): compressed like published ones."""
-    headers = {"cache-control": "no-cache", "vary": "Accept-Encoding"}
+def _dynamic_encoding(request: Request, body: bytes) -> str:
     accepted = request.headers.get("accept-encoding", "")
     if len(body) > 256 and _accepts(accepted, "br"):
-        body, headers["content-encoding"] = brotli.compress(body, quality=4), "br"
-    elif len(body) > 256 and _accepts(accepted, "gzip"):
-        body, headers["content-encoding"] = gzip.compress(body, compresslevel=6, mtime=0), "gzip"
+        return "br"
+    if len(body) > 256 and _accepts(accepted, "gzip"):
+        return "gzip"
+    return "identity"
+
+
+def _encoded(body: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        return brotli.compress(body, quality=4)
+    if encoding == "gzip":
+        return gzip.compress(body, compresslevel=6, mtime=0)
+    return body
+
+
+def _dynamic(body: bytes, encoding: str, media_type: str) -> Response:
+    headers = {"cache-control": "no-cache", "vary": "Accept-Encoding"}
+    if encoding != "identity":
+        headers["content-encoding"] = encoding
     return Response(body, media_type=media_type, headers=headers)
+
+
+def dynamic_response(request: Request, body: bytes, media_type: str) -> Response:
+    """A page made for one request (search results, a list): compressed like published ones."""
+    encoding = _dynamic_encoding(request, body)
+    return _dynamic(_encoded(body, encoding), encoding, media_type)
+
+
+class PageCache:
+    """The most recently asked dynamic pages (search results), each encoding made once.
+
+    Held in memory only, bounded by count; keys name the published version, so a
+    publish never serves an old answer, and old answers age out.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._pages: OrderedDict[Hashable, dict[str, bytes]] = OrderedDict()
+
+    def response(
+        self, request: Request, key: Hashable, make: Callable[[], bytes], media_type: str
+    ) -> Response:
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = {"identity": make()}
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(key)
+        encoding = _dynamic_encoding(request, page["identity"])
+        if encoding not in page:
+            page[encoding] = _encoded(page["identity"], encoding)
+        return _dynamic(page[encoding], encoding, media_type)
 
 
 # Published pages a query string turns into a dynamic answer (search, lists of items).

@@ -10,6 +10,8 @@ from server.catalogue import Catalogue, Need, Service, Text, Video
 
 _WORD = re.compile(r"\w+")
 SEARCH_LIMIT = 50
+# A name weighs most, then the record's needs, then its summary.
+_WEIGHTS = (5, 3, 1)
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,13 @@ class Hit:
     kind: str
     record: Need | Service | Video
     score: int
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str
+    record: Need | Service | Video
+    fields: tuple[str, str, str]  # folded name, needs, summary
 
 
 def fold(text: str) -> str:
@@ -31,33 +40,52 @@ def _texts(text: Text | None, lang: str) -> str:
     return " ".join({text.get(lang, ""), text.get("en", "")})
 
 
+def query_words(query: str) -> tuple[str, ...]:
+    """The words a search looks for (at most ten), folded as the records are."""
+    return tuple(fold(w) for w in _WORD.findall(query))[:10]
+
+
+class SearchIndex:
+    """One language's searchable records, folded once rather than on every query."""
+
+    def __init__(self, catalogue: Catalogue, lang: str) -> None:
+        needs = catalogue.by_id["needs"]
+
+        def entry(kind: str, record: Need | Service | Video, name: Text, summary: Text | None):
+            tags = " ".join(_texts(needs[i].name, lang) for i in getattr(record, "needs", []))
+            fields = (fold(_texts(name, lang)), fold(tags), fold(_texts(summary, lang)))
+            return _Entry(kind, record, fields)
+
+        self.entries = [
+            *(entry("need", n, n.name, n.description) for n in catalogue.needs),
+            *(
+                entry("service", s, s.name, s.description)
+                for s in catalogue.services
+                if s.status != "inactive"
+            ),
+            *(entry("video", v, v.title, v.summary) for v in catalogue.videos),
+        ]
+
+    def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
+        """Records where every word of the query appears; names weigh most."""
+        words = query_words(query)
+        if not words:
+            return []
+        hits = []
+        for e in self.entries:
+            score = 0
+            for word in words:
+                found = (w for w, f in zip(_WEIGHTS, e.fields, strict=True) if word in f)
+                best = max(found, default=0)
+                if not best:
+                    break
+                score += best
+            else:
+                hits.append(Hit(e.kind, e.record, score))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:limit]
+
+
 def search(catalogue: Catalogue, query: str, lang: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
-    """Records where every word of the query appears; names weigh most."""
-    words = [fold(w) for w in _WORD.findall(query)][:10]
-    if not words:
-        return []
-    needs = catalogue.by_id["needs"]
-    hits = []
-    candidates: list[tuple[str, Need | Service | Video, str, str, list[str]]] = []
-    for n in catalogue.needs:
-        candidates.append(("need", n, _texts(n.name, lang), _texts(n.description, lang), []))
-    for s in catalogue.services:
-        if s.status == "inactive":
-            continue
-        tags = [_texts(needs[i].name, lang) for i in s.needs]
-        candidates.append(("service", s, _texts(s.name, lang), _texts(s.description, lang), tags))
-    for v in catalogue.videos:
-        tags = [_texts(needs[i].name, lang) for i in v.needs]
-        candidates.append(("video", v, _texts(v.title, lang), _texts(v.summary, lang), tags))
-    for kind, record, name, summary, tags in candidates:
-        fields = (fold(name), fold(" ".join(tags)), fold(summary))
-        score = 0
-        for word in words:
-            weights = [w for w, f in zip((5, 3, 1), fields, strict=True) if word in f]
-            if not weights:
-                break
-            score += max(weights)
-        else:
-            hits.append(Hit(kind, record, score))
-    hits.sort(key=lambda h: -h.score)
-    return hits[:limit]
+    """Search once, without keeping the index (the server keeps one per served version)."""
+    return SearchIndex(catalogue, lang).search(query, limit)

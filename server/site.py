@@ -41,7 +41,7 @@ from server.catalogue import (
     localized,
 )
 from server.i18n import babel_locale, count_texts, html_lang, translations
-from server.search import SEARCH_LIMIT
+from server.search import SEARCH_LIMIT, Hit, SearchIndex
 from server.store import SiteFile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,6 +178,8 @@ class Renderer:
         # Uploaded images the pages show (video thumbnails): {name: (type, bytes)}.
         self.media: dict[str, tuple[str, bytes]] = {}
         self._chrome: dict[str, dict[str, Markup]] = {}
+        self._cards: dict[str, dict[str, Markup]] = {}
+        self._indexes: dict[str, SearchIndex] = {}
 
     def qr(self, text: str) -> str:
         svg = self.qr_cache.get(text) or self.qr_new.get(text)
@@ -320,7 +322,7 @@ class Renderer:
             (
                 "find.html",
                 share.fixed_path(lang, "find"),
-                {"query": "", "results": None, "cards": self.search_cards()},
+                {"query": "", "results": None, "cards": self.card_html(lang), "saved": True},
             ),
             ("about.html", share.fixed_path(lang, "about"), {}),
             ("offline.html", share.fixed_path(lang, "offline"), {"full_strip": True}),
@@ -370,6 +372,21 @@ class Renderer:
             *(("service", s) for s in cat.services if s.status != "inactive"),
             *(("video", v) for v in cat.videos),
         ]
+
+    def card_html(self, lang: str) -> dict[str, Markup]:
+        """Each searchable record's result card, by code, rendered once per language:
+        the saved search page carries them all, and a search shows some of them."""
+        if lang not in self._cards:
+            template = environment(lang).get_template("_search_card.html")
+            module = template.make_module(self.base_context(lang))
+            card = module.card  # type: ignore[attr-defined]
+            self._cards[lang] = {r.code: card(kind, r) for kind, r in self.search_cards()}
+        return self._cards[lang]
+
+    def search(self, query: str, lang: str) -> list[Hit]:
+        if lang not in self._indexes:
+            self._indexes[lang] = SearchIndex(self.catalogue, lang)
+        return self._indexes[lang].search(query)
 
     def record_page(self, lang: str, record: Need | Service | Video | Collection) -> Rendered:
         path = share.page_path(lang, record.code)
@@ -436,10 +453,25 @@ def serving_renderer(catalogue: Catalogue, theme: Theme) -> Renderer:
 def render_page(
     catalogue: Catalogue, theme: Theme, lang: str, template: str, path: str, **context: Any
 ) -> bytes:
-    """Render one page outside a publish (dynamic answers such as search results)."""
+    """Render one page outside a publish (a list of chosen items)."""
     renderer = serving_renderer(catalogue, theme)
-    query = "?" + urlencode({"q": context["query"]}) if context.get("query") else ""
-    return renderer.page(lang, template, path, alternate_query=query, **context).body
+    return renderer.page(lang, template, path, **context).body
+
+
+def render_search(catalogue: Catalogue, theme: Theme, lang: str, query: str) -> bytes:
+    """The search page with the results for `query`, from the served version's index."""
+    renderer = serving_renderer(catalogue, theme)
+    results = renderer.search(query, lang)
+    return renderer.page(
+        lang,
+        "find.html",
+        share.fixed_path(lang, "find"),
+        alternate_query="?" + urlencode({"q": query}),
+        query=query,
+        results=[hit.record.code for hit in results],
+        cards=renderer.card_html(lang),
+        saved=False,
+    ).body
 
 
 def _compressed(f: Rendered, known: set[str]) -> SiteFile:

@@ -55,7 +55,7 @@ async def test_headers_and_error_page_on_a_server_error(app, client, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("server.routes.public.search", broken)
+    monkeypatch.setattr("server.routes.public.render_search", broken)
     import httpx
 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

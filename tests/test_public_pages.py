@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from server import share
+from server.publishing import publish_draft
+from tests.admin_client import form_fields, with_values
 from tests.qr import decode_svg
 
 SHORT_LINK = re.compile(r"^http://testserver(/(fr|ar|es))?/s/[23456789BCDFGHJKMNPQRSTVWXYZ]{4,8}$")
@@ -237,3 +239,33 @@ async def test_control_characters_in_a_search_are_dropped(client):
     assert response.status_code == 200
     assert "\x00" not in response.text and "\x1b" not in response.text
     assert 'value="shelter"' in response.text
+
+
+async def test_a_search_answers_from_the_version_being_served(app, client, admin):
+    """Answers are kept between requests; a publish must never leave an old one served."""
+    code = await code_of(app, "services", "hiatus-house")
+    old_card = f'href="/s/{code}">Hiatus House</a>'
+    before = (await client.get("/find", params={"q": "hiatus"})).text
+    assert old_card in before and "Harbour House" not in before
+    path = "/admin/services/hiatus-house"
+    page = await admin.get(path)
+    fields = with_values(form_fields(page.text, path), name__en="Harbour House")
+    saved = await admin.post(path, fields, csrf=False)
+    assert saved.status_code == 303, saved.text[:500]
+    state = app.state
+    await publish_draft(state.store, state.theme, state.settings, actor="pat")
+    await state.live.refresh()
+    after = (await client.get("/find", params={"q": "harbour"})).text
+    assert "Harbour House" in after
+    again = (await client.get("/find", params={"q": "hiatus"})).text
+    assert old_card not in again
+
+
+async def test_kept_search_answers_are_bounded(app, client):
+    cache = app.state.search_pages
+    for n in range(cache.size + 20):
+        assert (await client.get("/find", params={"q": f"shelter {n}"})).status_code == 200
+    assert len(cache._pages) == cache.size
+    # The oldest answers were let go; asking again makes them afresh, the same as before.
+    first = await client.get("/find", params={"q": "shelter 0"})
+    assert first.status_code == 200 and 'value="shelter 0"' in first.text

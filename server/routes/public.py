@@ -11,10 +11,9 @@ from starlette.routing import Route
 
 from server import share
 from server.catalogue import DEFAULT_LANGUAGE, LANGUAGES
-from server.http import dynamic_response, file_response
+from server.http import file_response
 from server.live import PublicSite
-from server.search import search
-from server.site import HTML, render_page
+from server.site import HTML, render_search
 
 _LANG_PREFIX = re.compile(r"^/(" + "|".join(LANGUAGES) + r")(/|$)")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -68,11 +67,13 @@ async def find(request: Request) -> Response:
     query = _CONTROL.sub("", request.query_params.get("q", "")).strip()[:200]
     if not query:
         return file_response(request, site.files[share.fixed_path(lang, "find")])
-    results = search(site.catalogue, query, lang)
     theme = request.app.state.theme
-    path = share.fixed_path(lang, "find")
-    body = render_page(site.catalogue, theme, lang, "find.html", path, query=query, results=results)
-    return dynamic_response(request, body, HTML)
+    return request.app.state.search_pages.response(
+        request,
+        (site.version.id, lang, query),
+        lambda: render_search(site.catalogue, theme, lang, query),
+        HTML,
+    )
 
 
 async def leave(request: Request) -> Response:
