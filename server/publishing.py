@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from server import share
 from server.catalogue import Catalogue, build_catalogue, catalogue_to_dict, read_catalogue_dir
 from server.diff import describe, document_changes, trimmed
 from server.settings import Settings
@@ -22,15 +26,39 @@ class PublishResult:
     created: bool
 
 
+# Below this many new codes, starting worker processes costs more than it saves.
+PARALLEL_QR = 200
+
+
+def make_qr_codes(texts: list[str]) -> dict[str, str]:
+    """QR codes for many addresses, on every core: segno is pure Python, and a first
+    publish of a large catalogue makes thousands (each page, in each language)."""
+    if len(texts) < PARALLEL_QR:
+        return {t: share.qr_svg(t) for t in texts}
+    # Spawned, not forked: the server process has threads (the database, the loop).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(os.cpu_count() or 1, 8), mp_context=context) as pool:
+        return dict(zip(texts, pool.map(share.qr_svg, texts, chunksize=100), strict=True))
+
+
 async def render_files(
-    store: Store, catalogue: Catalogue, theme: Theme, version_id: int
+    store: Store,
+    catalogue: Catalogue,
+    theme: Theme,
+    version_id: int,
+    earlier_version: int | None = None,
 ) -> tuple[list[SiteFile], dict[str, str]]:
-    """Render and compress the site off the event loop, reusing stored QR codes and blobs."""
+    """Render and compress the site off the event loop, reusing stored QR codes and blobs,
+    and the pages of `earlier_version` whose inputs have not changed."""
     renderer = Renderer(catalogue, theme, {})
-    renderer.qr_cache = await store.qr_svgs(renderer.qr_texts())
+    texts = renderer.qr_texts()
+    renderer.qr_cache = await store.qr_svgs(texts)
+    missing = [t for t in texts if t not in renderer.qr_cache]
+    renderer.qr_new = await asyncio.to_thread(make_qr_codes, missing)
     renderer.media = await store.media_files(renderer.media_names())
-    rendered = await asyncio.to_thread(renderer.render, version_id, catalogue.content_hash)
-    known = await store.known_blobs(f.body_hash for f in rendered)
+    earlier = await store.render_inputs(earlier_version, theme.build) if earlier_version else {}
+    rendered = await asyncio.to_thread(renderer.render, version_id, catalogue.content_hash, earlier)
+    known = await store.known_blobs(f.body_hash for f in rendered if f.body is not None)
     files = await asyncio.to_thread(compress, rendered, known)
     return files, renderer.qr_new
 
@@ -44,20 +72,24 @@ async def publish_document(
     actor: str | None,
     note: str | None = None,
     rollback_of: int | None = None,
+    validated: Catalogue | None = None,
 ) -> PublishResult:
     """Publish a catalogue document as a new immutable version.
 
     Publishing content identical to the newest version creates nothing and
     returns that version, so two publishers pressing at once make one version.
     The audit entry (with what changed) is written in the same transaction; a
-    rollback also resets the draft to the content it publishes.
+    rollback also resets the draft to the content it publishes. `validated` is `doc`
+    already validated, when the caller has just done so.
     """
-    catalogue = validate_catalogue(doc, settings.video_hosts)
+    catalogue = validated or validate_catalogue(doc, settings.video_hosts)
     latest = await store.latest_version()
     if latest and latest.content_hash == catalogue.content_hash and rollback_of is None:
         return PublishResult(latest, created=False)
     expected = latest.id if latest else 0
-    files, qr_new = await render_files(store, catalogue, theme, expected + 1)
+    files, qr_new = await render_files(
+        store, catalogue, theme, expected + 1, latest.id if latest else None
+    )
     published = catalogue_to_dict(catalogue)
     previous = await store.version_document(latest.id) if latest else None
     changes = document_changes(previous, published)
@@ -121,7 +153,9 @@ async def publish_directory(
         actor, "import", "catalogue", None, {"from": str(folder), "changes": trimmed(changes)}
     )
     await store.replace_draft(new_draft, actor, audit if changes else None)
-    return await publish_draft(store, theme, settings, actor=actor, note=note)
+    return await publish_document(
+        store, theme, settings, new_draft, actor=actor, note=note, validated=catalogue
+    )
 
 
 async def ensure_rendered(store: Store, theme: Theme, version_id: int) -> None:

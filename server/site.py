@@ -12,9 +12,9 @@ import gzip
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass, replace
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
@@ -39,6 +39,7 @@ from server.catalogue import (
     Video,
     catalogue_to_dict,
     localized,
+    record_to_dict,
 )
 from server.i18n import babel_locale, count_texts, html_lang, translations
 from server.search import SEARCH_LIMIT, Hit, SearchIndex
@@ -74,15 +75,38 @@ class Theme:
 
 @dataclass(frozen=True)
 class Rendered:
+    """One public file. `body` is None for a page known unchanged since an earlier render:
+    `known_hash` then names the stored body it has. `inputs` identifies what a page
+    was rendered from (see Renderer.inputs_of)."""
+
     path: str
     content_type: str
-    body: bytes
+    body: bytes | None
     status: int = 200
     offline: str | None = COMMON
+    inputs: str | None = None
+    known_hash: str | None = None
 
     @property
     def body_hash(self) -> str:
+        if self.body is None:
+            assert self.known_hash is not None
+            return self.known_hash
         return content_hash(self.body)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to publish: its template, address and everything it is rendered from."""
+
+    lang: str
+    template: str
+    path: str
+    context: dict[str, Any]
+
+    @property
+    def status(self) -> int:
+        return int(self.context.get("status", 200))
 
 
 @dataclass(frozen=True)
@@ -169,6 +193,31 @@ def public_document(catalogue: Catalogue) -> dict[str, Any]:
     return doc
 
 
+Listed = Need | Service | Video | Collection
+
+
+class Cards:
+    """The cards that list records on other pages, rendered once per record, language
+    and heading level: a service's card shows on each of its needs' pages, in search
+    results and in lists, and rendering cards is most of what those pages cost."""
+
+    def __init__(self, env: Environment, context: dict[str, Any]) -> None:
+        self._module = env.get_template("_cards.html").make_module(context)
+        self._made: dict[tuple[str, str, int], Markup] = {}
+
+    def card(self, kind: str, record: Listed, level: int = 3) -> Markup:
+        key = (kind, record.code, level)
+        if key not in self._made:
+            self._made[key] = self._module.card(kind, record, level)  # type: ignore[attr-defined]
+        return self._made[key]
+
+    def need_link(self, need: Need) -> Markup:
+        key = ("need-link", need.code, 0)
+        if key not in self._made:
+            self._made[key] = self._module.need_link(need)  # type: ignore[attr-defined]
+        return self._made[key]
+
+
 class Renderer:
     def __init__(self, catalogue: Catalogue, theme: Theme, qr_cache: dict[str, str]) -> None:
         self.catalogue = catalogue
@@ -178,8 +227,10 @@ class Renderer:
         # Uploaded images the pages show (video thumbnails): {name: (type, bytes)}.
         self.media: dict[str, tuple[str, bytes]] = {}
         self._chrome: dict[str, dict[str, Markup]] = {}
-        self._cards: dict[str, dict[str, Markup]] = {}
+        self._cards: dict[str, Cards] = {}
         self._indexes: dict[str, SearchIndex] = {}
+        self._language_inputs: dict[str, bytes] = {}
+        self._record_digests: dict[int, tuple[object, bytes]] = {}
 
     def qr(self, text: str) -> str:
         svg = self.qr_cache.get(text) or self.qr_new.get(text)
@@ -198,10 +249,17 @@ class Renderer:
             for code in self.catalogue.by_code
         ]
 
-    def render(self, version_id: int, content_hash: str) -> list[Rendered]:
+    def render(
+        self,
+        version_id: int,
+        content_hash: str,
+        earlier: Mapping[str, tuple[str, str]] | None = None,
+    ) -> list[Rendered]:
+        """Every public file of the version; pages unchanged since `earlier` are not
+        rendered again (see render_language)."""
         files: list[Rendered] = []
         for lang in self.catalogue.site.languages:
-            files += self.render_language(lang)
+            files += self.render_language(lang, earlier)
         data = json.dumps(
             public_document(self.catalogue), ensure_ascii=False, separators=(",", ":")
         )
@@ -271,7 +329,9 @@ class Renderer:
         alternate_query: str = "",
         **context: Any,
     ) -> Rendered:
-        ctx = self.base_context(lang) | {"chrome": self.chrome(lang)} | context
+        cards = self.cards(lang)
+        ctx = self.base_context(lang) | context
+        ctx |= {"chrome": self.chrome(lang), "card": cards.card, "need_link": cards.need_link}
         # Every page links to the same page in each other language (a search
         # keeps its words), so a reader can switch without losing their place.
         ctx["alternates"] = {
@@ -305,12 +365,8 @@ class Renderer:
             "text": body,
         }
 
-    def language_files(self, lang: str) -> dict[str, Callable[[], Rendered]]:
-        """Every file published for one language, by path, each rendered only when called.
-
-        Publishing renders them all; the admin's preview renders the one asked for,
-        so it can show every page publishing makes, and only those.
-        """
+    def page_specs(self, lang: str) -> dict[str, PageSpec]:
+        """Every page published for one language, by path (QR codes aside)."""
         cat = self.catalogue
         pages = [
             ("home.html", share.home_path(lang), {"needs": cat.needs, "full_strip": True}),
@@ -322,7 +378,8 @@ class Renderer:
             (
                 "find.html",
                 share.fixed_path(lang, "find"),
-                {"query": "", "results": None, "cards": self.card_html(lang), "saved": True},
+                # The saved page carries every result card (see render_spec).
+                {"query": "", "results": None, "searchable": self.search_cards(), "saved": True},
             ),
             ("about.html", share.fixed_path(lang, "about"), {}),
             ("offline.html", share.fixed_path(lang, "offline"), {"full_strip": True}),
@@ -334,18 +391,99 @@ class Renderer:
             *share_pages.published_pages(cat, lang),
             ("blank.html", share.exit_page_path(lang), {}),
         ]
-        files = {
-            path: partial(self.page, lang, template, path, **context)
-            for template, path, context in pages
-        }
+        specs = {path: PageSpec(lang, template, path, context) for template, path, context in pages}
         for kind in SHARED_KINDS.values():
             for record in getattr(cat, kind):
-                files[share.page_path(lang, record.code)] = partial(self.record_page, lang, record)
+                spec = self.record_spec(lang, record)
+                specs[spec.path] = spec
+        return specs
+
+    def render_spec(self, spec: PageSpec) -> Rendered:
+        context = dict(spec.context)
+        if "searchable" in context:
+            card = self.cards(spec.lang).card
+            context["cards"] = {r.code: card(kind, r, 2) for kind, r in context.pop("searchable")}
+        return self.page(spec.lang, spec.template, spec.path, **context)
+
+    def language_files(self, lang: str) -> dict[str, Callable[[], Rendered]]:
+        """Every file published for one language, by path, each rendered only when called.
+
+        Publishing renders them all; the admin's preview renders the one asked for,
+        so it can show every page publishing makes, and only those.
+        """
+        files: dict[str, Callable[[], Rendered]] = {
+            path: partial(self.render_spec, spec) for path, spec in self.page_specs(lang).items()
+        }
+        for kind in SHARED_KINDS.values():
+            for record in getattr(self.catalogue, kind):
                 files[share.qr_path(lang, record.code)] = partial(self.qr_file, lang, record.code)
         return files
 
-    def render_language(self, lang: str) -> list[Rendered]:
-        return [make() for make in self.language_files(lang).values()]
+    def render_language(
+        self, lang: str, earlier: Mapping[str, tuple[str, str]] | None = None
+    ) -> list[Rendered]:
+        """A language's files; a page whose inputs match `earlier` ({path: (inputs, hash)},
+        from the previous version's render) is not rendered again but refers to that body."""
+        files = []
+        for path, spec in self.page_specs(lang).items():
+            inputs = self.inputs_of(spec)
+            known = earlier.get(path) if earlier else None
+            if known and known[0] == inputs:
+                offline = lang if spec.status == 200 else None
+                files.append(Rendered(path, HTML, None, spec.status, offline, inputs, known[1]))
+            else:
+                files.append(replace(self.render_spec(spec), inputs=inputs))
+        for kind in SHARED_KINDS.values():
+            for record in getattr(self.catalogue, kind):
+                path = share.qr_path(lang, record.code)
+                # A QR code is made from its page's address alone.
+                url = self.page_url(lang, record.code)
+                inputs = hashlib.sha256(f"qr\n{url}".encode()).hexdigest()
+                known = earlier.get(path) if earlier else None
+                if known and known[0] == inputs:
+                    files.append(Rendered(path, SVG, None, 200, lang, inputs, known[1]))
+                else:
+                    files.append(replace(self.qr_file(lang, record.code), inputs=inputs))
+        return files
+
+    def page_url(self, lang: str, code: str) -> str:
+        return share.absolute(self.theme.base_url, share.page_path(lang, code))
+
+    def inputs_of(self, spec: PageSpec) -> str:
+        """A digest of everything a page is rendered from: its template, address and
+        language, what every page of the language shows, and the records it is given.
+
+        The code and templates are the build (theme.build), which a stored render is
+        kept under; the same inputs in the same build make the same bytes.
+        """
+        if spec.lang not in self._language_inputs:
+            base = self.base_context(spec.lang)
+            del base["assets"]  # part of the build
+            # The lines on every page show each service's name and the phone, no more
+            # (_partials.html, emergency_strip): other changes to those services
+            # leave the pages that do not list them as they were.
+            base["strip"] = [(service.name, phone) for service, phone in base["strip"]]
+            self._language_inputs[spec.lang] = self._digest_of(base)
+        digest = hashlib.sha256(self._language_inputs[spec.lang])
+        digest.update(self._digest_of([spec.template, spec.path, spec.context]))
+        return digest.hexdigest()
+
+    def _digest_of(self, value: Any) -> bytes:
+        if value is None or isinstance(value, str | int | float | bool):
+            return repr(value).encode()
+        if isinstance(value, list | tuple):
+            return b"[" + b",".join(self._digest_of(v) for v in value) + b"]"
+        if isinstance(value, dict):
+            items = sorted(value.items())
+            return b"{" + b",".join(self._digest_of(list(i)) for i in items) + b"}"
+        if is_dataclass(value) and not isinstance(value, type):
+            found = self._record_digests.get(id(value))
+            if found is None or found[0] is not value:
+                dumped = json.dumps(record_to_dict(value), sort_keys=True, ensure_ascii=False)
+                found = (value, hashlib.sha256(dumped.encode()).digest())
+                self._record_digests[id(value)] = found
+            return found[1]
+        raise TypeError(f"a page rendered from a {type(value).__name__} cannot be compared")
 
     def render_path(self, path: str) -> Rendered | None:
         """Render the one public file at `path` (a page or a QR code), None when there is none.
@@ -361,7 +499,7 @@ class Renderer:
         return make() if make else None
 
     def qr_file(self, lang: str, code: str) -> Rendered:
-        url = share.absolute(self.theme.base_url, share.page_path(lang, code))
+        url = self.page_url(lang, code)
         return Rendered(share.qr_path(lang, code), SVG, _svg_file(self.qr(url)), offline=lang)
 
     def search_cards(self) -> list[tuple[str, Need | Service | Video]]:
@@ -373,27 +511,28 @@ class Renderer:
             *(("video", v) for v in cat.videos),
         ]
 
-    def card_html(self, lang: str) -> dict[str, Markup]:
-        """Each searchable record's result card, by code, rendered once per language:
-        the saved search page carries them all, and a search shows some of them."""
+    def cards(self, lang: str) -> Cards:
         if lang not in self._cards:
-            template = environment(lang).get_template("_search_card.html")
-            module = template.make_module(self.base_context(lang))
-            card = module.card  # type: ignore[attr-defined]
-            self._cards[lang] = {r.code: card(kind, r) for kind, r in self.search_cards()}
+            self._cards[lang] = Cards(environment(lang), self.base_context(lang))
         return self._cards[lang]
+
+    def card_html(self, lang: str) -> dict[str, Markup]:
+        """Each searchable record's result card, by code: the saved search page carries
+        them all, and a search shows some of them."""
+        card = self.cards(lang).card
+        return {r.code: card(kind, r, 2) for kind, r in self.search_cards()}
 
     def search(self, query: str, lang: str) -> list[Hit]:
         if lang not in self._indexes:
             self._indexes[lang] = SearchIndex(self.catalogue, lang)
         return self._indexes[lang].search(query)
 
-    def record_page(self, lang: str, record: Need | Service | Video | Collection) -> Rendered:
+    def record_spec(self, lang: str, record: Need | Service | Video | Collection) -> PageSpec:
         path = share.page_path(lang, record.code)
         shared = self.share_context(lang, record.code)
         cat = self.catalogue
         if isinstance(record, Need):
-            return self.page(
+            return self._spec(
                 lang,
                 "need.html",
                 path,
@@ -406,7 +545,7 @@ class Renderer:
                 share=shared,
             )
         if isinstance(record, Service):
-            return self.page(
+            return self._spec(
                 lang,
                 "service.html",
                 path,
@@ -417,7 +556,7 @@ class Renderer:
                 share=shared,
             )
         if isinstance(record, Video):
-            return self.page(
+            return self._spec(
                 lang,
                 "video.html",
                 path,
@@ -426,9 +565,12 @@ class Renderer:
                 share=shared,
             )
         items = [(item.kind, cat.by_id[SHARED_KINDS[item.kind]][item.id]) for item in record.items]
-        return self.page(
+        return self._spec(
             lang, "collection.html", path, collection=record, items=items, share=shared
         )
+
+    def _spec(self, lang: str, template: str, path: str, **context: Any) -> PageSpec:
+        return PageSpec(lang, template, path, context)
 
 
 def _svg_file(inline_svg: str) -> bytes:
@@ -477,11 +619,13 @@ def render_search(catalogue: Catalogue, theme: Theme, lang: str, query: str) -> 
 def _compressed(f: Rendered, known: set[str]) -> SiteFile:
     digest = f.body_hash
     gz = br = None
+    if f.body is None:  # unchanged since the last render: its body is stored
+        return SiteFile(f.path, f.content_type, digest, f.status, f.offline, None, gz, br, f.inputs)
     if digest not in known and len(f.body) > 256 and not f.content_type.startswith("image/png"):
         gz = gzip.compress(f.body, compresslevel=9, mtime=0)
         # Quality 5 compresses within 1% of 9 here, at a twentieth of the time.
         br = brotli.compress(f.body, quality=5)
-    return SiteFile(f.path, f.content_type, digest, f.status, f.offline, f.body, gz, br)
+    return SiteFile(f.path, f.content_type, digest, f.status, f.offline, f.body, gz, br, f.inputs)
 
 
 def compress(files: list[Rendered], known: set[str]) -> list[SiteFile]:

@@ -46,9 +46,10 @@ class SiteFile:
     hash: str
     status: int
     offline: str | None
-    body: bytes
+    body: bytes | None  # None: the body is stored already, under `hash`
     gzip: bytes | None
     br: bytes | None
+    inputs: str | None = None  # what a page was rendered from (server/site.py)
 
 
 class Store(DraftStore, ImportStore, AccountStore, AuditStore, BackupStore, CountStore):
@@ -153,6 +154,15 @@ class Store(DraftStore, ImportStore, AccountStore, AuditStore, BackupStore, Coun
         )
         return [SiteFile(*row) for row in rows]
 
+    async def render_inputs(self, version_id: int, build: str) -> dict[str, tuple[str, str]]:
+        """{path: (inputs, hash)} of a version's pages as rendered by this build."""
+        rows = await self._all(
+            "SELECT path, inputs, hash FROM site_file"
+            " WHERE version_id = ? AND build = ? AND inputs IS NOT NULL",
+            (version_id, build),
+        )
+        return {path: (inputs, digest) for path, inputs, digest in rows}
+
     async def known_blobs(self, hashes: Iterable[str]) -> set[str]:
         """Which of these content hashes are stored already (their compression can be reused)."""
         wanted = list(set(hashes))
@@ -190,20 +200,35 @@ async def _insert_files(
         [(f.hash, f.body, f.gzip, f.br) for f in files if f.body is not None],
     )
     await db.executemany(
-        "INSERT INTO site_file (version_id, build, path, content_type, hash, status, offline)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(version_id, build, f.path, f.content_type, f.hash, f.status, f.offline) for f in files],
+        "INSERT INTO site_file"
+        " (version_id, build, path, content_type, hash, status, offline, inputs)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (version_id, build, f.path, f.content_type, f.hash, f.status, f.offline, f.inputs)
+            for f in files
+        ],
     )
 
 
 async def _prune_renders(db: aiosqlite.Connection, build: str) -> None:
-    """Keep renders of the newest few versions only; versions themselves are kept forever."""
-    await db.execute(
-        "DELETE FROM site_file WHERE build != ? OR version_id NOT IN"
+    """Keep renders of the newest few versions only; versions themselves are kept forever.
+
+    Only the bodies the dropped files referred to can have become unused, so only
+    those are looked at (not every body stored).
+    """
+    dropped = (
+        "build != ? OR version_id NOT IN"
         " (SELECT DISTINCT version_id FROM site_file WHERE build = ?"
-        "  ORDER BY version_id DESC LIMIT ?)",
-        (build, build, RENDERS_KEPT),
+        "  ORDER BY version_id DESC LIMIT ?)"
     )
-    await db.execute(
-        "DELETE FROM blob WHERE NOT EXISTS (SELECT 1 FROM site_file f WHERE f.hash = blob.hash)"
-    )
+    params = (build, build, RENDERS_KEPT)
+    cursor = await db.execute(f"SELECT DISTINCT hash FROM site_file WHERE {dropped}", params)
+    hashes = [row[0] for row in await cursor.fetchall()]
+    await db.execute(f"DELETE FROM site_file WHERE {dropped}", params)
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        await db.execute(
+            f"DELETE FROM blob WHERE hash IN ({','.join('?' * len(chunk))}) AND NOT EXISTS"
+            " (SELECT 1 FROM site_file f WHERE f.hash = blob.hash)",
+            chunk,
+        )
