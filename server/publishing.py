@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import json
+import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,8 @@ from server.site import Renderer, Theme, compress
 from server.store import SiteFile, Store, StoreBusy, VersionInfo
 from server.store.audit import AuditEntry
 from server.validation import CatalogueInvalid, Problem, validate_catalogue
+
+log = logging.getLogger("cares")
 
 
 @dataclass(frozen=True)
@@ -32,13 +37,40 @@ PARALLEL_QR = 200
 
 def make_qr_codes(texts: list[str]) -> dict[str, str]:
     """QR codes for many addresses, on every core: segno is pure Python, and a first
-    publish of a large catalogue makes thousands (each page, in each language)."""
-    if len(texts) < PARALLEL_QR:
+    publish of a large catalogue makes thousands (each page, in each language).
+
+    The batches run as separate interpreters (server/qr_batch.py) rather than a
+    multiprocessing pool, which would fork a threaded server or re-run the calling
+    script. A batch that fails is made here instead.
+    """
+    cores = os.cpu_count() or 1
+    if len(texts) < PARALLEL_QR or cores < 2:
         return {t: share.qr_svg(t) for t in texts}
-    # Spawned, not forked: the server process has threads (the database, the loop).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(os.cpu_count() or 1, 8), mp_context=context) as pool:
-        return dict(zip(texts, pool.map(share.qr_svg, texts, chunksize=100), strict=True))
+    batches = [texts[n::cores] for n in range(cores)]
+
+    def run(batch: list[str]) -> list[str]:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "server.qr_batch"],
+                input=json.dumps(batch),
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=Path(__file__).resolve().parent.parent,
+            )
+            svgs = json.loads(done.stdout)
+            if len(svgs) == len(batch):
+                return svgs
+        except (OSError, subprocess.CalledProcessError, ValueError) as error:
+            log.warning("QR codes made in this process instead: %s", error)
+        return [share.qr_svg(t) for t in batch]
+
+    with ThreadPoolExecutor(len(batches)) as pool:
+        made = list(pool.map(run, batches))
+    codes: dict[str, str] = {}
+    for batch, svgs in zip(batches, made, strict=True):
+        codes.update(zip(batch, svgs, strict=True))
+    return codes
 
 
 async def render_files(

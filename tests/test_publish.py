@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
+from server import share
 from server.catalogue import read_catalogue_dir
-from server.publishing import publish_directory, publish_draft
+from server.publishing import PARALLEL_QR, make_qr_codes, publish_directory, publish_draft
 from server.site import load_theme
 from server.store import Store
 from tests.conftest import edit_json
@@ -82,3 +83,18 @@ async def test_a_failure_mid_publish_leaves_the_previous_version(
     assert [v.id for v in versions] == [1]
     assert await store.site_files(1, theme.build)
     assert len(await store.site_files(2, theme.build)) == 0
+
+
+def test_qr_codes_made_in_batches_are_the_ones_made_here():
+    texts = [f"https://help.example.org/s/{n:04d}" for n in range(PARALLEL_QR + 7)]
+    made = make_qr_codes(texts)
+    assert sorted(made) == sorted(texts)
+    assert all(made[t] == share.qr_svg(t) for t in texts[:: len(texts) // 9])
+
+
+def test_qr_codes_are_made_here_when_a_batch_cannot_run(monkeypatch, caplog):
+    monkeypatch.setattr("server.publishing.sys.executable", "/nonexistent/python")
+    texts = [f"https://help.example.org/fr/s/{n:04d}" for n in range(PARALLEL_QR)]
+    made = make_qr_codes(texts)
+    assert made[texts[3]] == share.qr_svg(texts[3]) and len(made) == len(texts)
+    assert "made in this process instead" in caplog.text
