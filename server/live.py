@@ -49,7 +49,7 @@ class PublicSite:
 class LiveSite:
     """Holds the newest published version and notices publishes made by other processes."""
 
-    def __init__(self, store: Store, theme: Theme, poll_seconds: float = 0.5) -> None:
+    def __init__(self, store: Store, theme: Theme, poll_seconds: float = 0.25) -> None:
         self.store = store
         self.theme = theme
         self.poll_seconds = poll_seconds
