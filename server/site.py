@@ -400,9 +400,8 @@ class Renderer:
 
     def render_spec(self, spec: PageSpec) -> Rendered:
         context = dict(spec.context)
-        if "searchable" in context:
-            card = self.cards(spec.lang).card
-            context["cards"] = {r.code: card(kind, r, 2) for kind, r in context.pop("searchable")}
+        if context.pop("searchable", None) is not None:
+            context["cards"] = self.card_html(spec.lang)
         return self.page(spec.lang, spec.template, spec.path, **context)
 
     def language_files(self, lang: str) -> dict[str, Callable[[], Rendered]]:
@@ -424,26 +423,28 @@ class Renderer:
     ) -> list[Rendered]:
         """A language's files; a page whose inputs match `earlier` ({path: (inputs, hash)},
         from the previous version's render) is not rendered again but refers to that body."""
-        files = []
-        for path, spec in self.page_specs(lang).items():
-            inputs = self.inputs_of(spec)
-            known = earlier.get(path) if earlier else None
+        earlier = earlier or {}
+
+        def made(
+            path: str, inputs: str, make: Callable[[], Rendered], kind: str, status: int
+        ) -> Rendered:
+            known = earlier.get(path)
             if known and known[0] == inputs:
-                offline = lang if spec.status == 200 else None
-                files.append(Rendered(path, HTML, None, spec.status, offline, inputs, known[1]))
-            else:
-                files.append(replace(self.render_spec(spec), inputs=inputs))
+                offline = lang if status == 200 else None
+                return Rendered(path, kind, None, status, offline, inputs, known[1])
+            return replace(make(), inputs=inputs)
+
+        files = [
+            made(path, self.inputs_of(spec), partial(self.render_spec, spec), HTML, spec.status)
+            for path, spec in self.page_specs(lang).items()
+        ]
         for kind in SHARED_KINDS.values():
             for record in getattr(self.catalogue, kind):
-                path = share.qr_path(lang, record.code)
                 # A QR code is made from its page's address alone.
                 url = self.page_url(lang, record.code)
                 inputs = hashlib.sha256(f"qr\n{url}".encode()).hexdigest()
-                known = earlier.get(path) if earlier else None
-                if known and known[0] == inputs:
-                    files.append(Rendered(path, SVG, None, 200, lang, inputs, known[1]))
-                else:
-                    files.append(replace(self.qr_file(lang, record.code), inputs=inputs))
+                make = partial(self.qr_file, lang, record.code)
+                files.append(made(share.qr_path(lang, record.code), inputs, make, SVG, 200))
         return files
 
     def page_url(self, lang: str, code: str) -> str:
@@ -595,7 +596,7 @@ def serving_renderer(catalogue: Catalogue, theme: Theme) -> Renderer:
 def render_page(
     catalogue: Catalogue, theme: Theme, lang: str, template: str, path: str, **context: Any
 ) -> bytes:
-    """Render one page outside a publish (a list of chosen items)."""
+    """Render one page outside a publish (an error page, a list of chosen items)."""
     renderer = serving_renderer(catalogue, theme)
     return renderer.page(lang, template, path, **context).body
 
@@ -604,6 +605,7 @@ def render_search(catalogue: Catalogue, theme: Theme, lang: str, query: str) -> 
     """The search page with the results for `query`, from the served version's index."""
     renderer = serving_renderer(catalogue, theme)
     results = renderer.search(query, lang)
+    card = renderer.cards(lang).card
     return renderer.page(
         lang,
         "find.html",
@@ -611,7 +613,7 @@ def render_search(catalogue: Catalogue, theme: Theme, lang: str, query: str) -> 
         alternate_query="?" + urlencode({"q": query}),
         query=query,
         results=[hit.record.code for hit in results],
-        cards=renderer.card_html(lang),
+        cards={hit.record.code: card(hit.kind, hit.record, 2) for hit in results},
         saved=False,
     ).body
 

@@ -26,6 +26,25 @@ def cares(*args: str, db: Path, stdin: str = "") -> subprocess.CompletedProcess:
     )
 
 
+PASSWORD = "harbour lights at dusk"
+
+
+def create_admin(
+    db: Path, username: str = "ana", name: str = "Ana", password: str = PASSWORD
+) -> subprocess.CompletedProcess:
+    """`cares admin create`, answering the password prompt and its confirmation."""
+    return cares(
+        "admin",
+        "create",
+        "--username",
+        username,
+        "--name",
+        name,
+        db=db,
+        stdin=f"{password}\n{password}\n",
+    )
+
+
 def test_admin_create_asks_for_the_password_and_stores_only_a_hash(tmp_path):
     db = tmp_path / "cli.db"
     listing = cares("admin", "list", db=db)
@@ -34,17 +53,8 @@ def test_admin_create_asks_for_the_password_and_stores_only_a_hash(tmp_path):
         "admin", "create", "--username", "ana", "--name", "Ana", db=db, stdin="password1234\n" * 3
     )
     assert weak.returncode == 1 and "most common passwords" in weak.stderr
-    password = "harbour lights at dusk"
-    made = cares(
-        "admin",
-        "create",
-        "--username",
-        "Ana",
-        "--name",
-        "Ana B.",
-        db=db,
-        stdin=f"{password}\n{password}\n",
-    )
+    password = PASSWORD
+    made = create_admin(db, "Ana", "Ana B.")
     assert made.returncode == 0, made.stderr
     assert "Created publisher 'ana'" in made.stdout
     with sqlite3.connect(db) as conn:
@@ -53,33 +63,14 @@ def test_admin_create_asks_for_the_password_and_stores_only_a_hash(tmp_path):
         )
     assert (username, role) == ("ana", "publisher")
     assert stored.startswith("$argon2id$") and password not in stored
-    again = cares(
-        "admin",
-        "create",
-        "--username",
-        "ana",
-        "--name",
-        "A",
-        db=db,
-        stdin=f"{password}\n{password}\n",
-    )
+    again = create_admin(db, "ana", "A")
     assert again.returncode == 1 and "exists already" in again.stderr
     assert cares("admin", "list", db=db).stdout.startswith("ana\tpublisher\tAna B.")
 
 
 def test_admin_password_resets_and_ends_sessions(tmp_path):
     db = tmp_path / "cli.db"
-    password = "harbour lights at dusk"
-    cares(
-        "admin",
-        "create",
-        "--username",
-        "ana",
-        "--name",
-        "Ana",
-        db=db,
-        stdin=f"{password}\n{password}\n",
-    )
+    create_admin(db)
     with sqlite3.connect(db) as conn:
         conn.execute("INSERT INTO session VALUES ('h', 1, 'c', 0, 0)")
     new = "quiet river stones"
@@ -91,17 +82,7 @@ def test_admin_password_resets_and_ends_sessions(tmp_path):
 
 def test_names_are_checked_before_any_password_is_asked(tmp_path):
     db = tmp_path / "cli.db"
-    password = "harbour lights at dusk"
-    made = cares(
-        "admin",
-        "create",
-        "--username",
-        "ana",
-        "--name",
-        "Ana",
-        db=db,
-        stdin=f"{password}\n{password}\n",
-    )
+    made = create_admin(db)
     assert made.returncode == 0, made.stderr
     unknown = cares("admin", "password", "nobody", db=db)  # nothing on standard input
     assert unknown.returncode == 1 and "No account is named 'nobody'" in unknown.stderr
